@@ -1,0 +1,70 @@
+import Foundation
+
+/// The fiscal time zone (`Europe/Rome` by default): turns instants into fiscal days and local times back
+/// into instants, DST-safe.
+public struct FiscalTimeZone: Sendable {
+    public let identifier: String
+    private let zone: TimeZone
+
+    /// Nil when the identifier is not a known IANA zone.
+    public init?(identifier: String) {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        self.identifier = identifier
+        self.zone = zone
+    }
+
+    public static let rome: FiscalTimeZone = {
+        guard let zone = FiscalTimeZone(identifier: "Europe/Rome") else {
+            fatalError("the Europe/Rome time zone is missing: install the tzdata package")
+        }
+        return zone
+    }()
+
+    /// Seconds east of UTC at `instant`.
+    public func offsetSeconds(at instant: Instant) -> Int {
+        let seconds = instant.millis.floorDivided(by: 1000).quotient
+        return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    /// The calendar date of `instant` in this zone.
+    public func fiscalDay(of instant: Instant) -> FiscalDay {
+        CivilDateTime(instant: instant, offsetSeconds: offsetSeconds(at: instant)).date
+    }
+
+    /// RFC 3339 text of `instant` with this zone's offset at that instant.
+    public func format(_ instant: Instant) -> String {
+        let offset = offsetSeconds(at: instant)
+        return CivilDateTime(instant: instant, offsetSeconds: offset).rfc3339(offsetSeconds: offset)
+    }
+
+    /// The instant a local wall-clock time names. In the autumn hour that happens twice, the earlier
+    /// instant; in the spring hour that does not exist, the time is read with the offset before the change
+    /// (02:30 becomes 03:30 summer time).
+    public func instant(forLocal civil: CivilDateTime) -> Instant {
+        let asUTC = civil.millisAsUTC
+        let before = offsetSeconds(at: Instant(millis: asUTC - 12 * 3_600_000))
+        let after = offsetSeconds(at: Instant(millis: asUTC + 12 * 3_600_000))
+        let candidateBefore = Instant(millis: asUTC - Int64(before) * 1000)
+        let candidateAfter = Instant(millis: asUTC - Int64(after) * 1000)
+        let beforeValid = offsetSeconds(at: candidateBefore) == before
+        let afterValid = offsetSeconds(at: candidateAfter) == after
+        switch (beforeValid, afterValid) {
+        case (true, true): return min(candidateBefore, candidateAfter)
+        case (false, true): return candidateAfter
+        default: return candidateBefore
+        }
+    }
+
+    /// The instant of a parsed timestamp: absolute as is, local in this zone.
+    public func instant(of timestamp: ParsedTimestamp) -> Instant {
+        switch timestamp {
+        case .absolute(let instant): return instant
+        case .local(let civil): return instant(forLocal: civil)
+        }
+    }
+
+    /// The first instant of `day` in this zone.
+    public func startOfDay(_ day: FiscalDay) -> Instant {
+        instant(forLocal: CivilDateTime(year: day.year, month: day.month, day: day.day))
+    }
+}

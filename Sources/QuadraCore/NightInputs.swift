@@ -1,0 +1,56 @@
+/// Everything read from a night's directory: stage 1's output and stage 2's input.
+public struct NightInputs: Sendable {
+    public var ledger = SaleLedger()
+    /// By PEM: one per `acube/<PEM>/` folder, even an empty one.
+    public var acube: [String: AcubeData] = [:]
+    public var registers: [RegisterEntry] = []
+    /// One per rejected line, row or file.
+    public var diagnostics: [Diagnostic] = []
+    /// One per input file read.
+    public var files: [InputFileRecord] = []
+
+    public init() {}
+}
+
+/// The reference facts a reconciliation needs beyond the inputs.
+public struct ReconcileContext: Sendable {
+    /// The run's reference time: open windows end here, "more than 24 h" is measured to it.
+    public var asOf: Instant
+    public var timeZone: FiscalTimeZone
+    public var state: StateSnapshot
+    /// Spice's answers for attempts the POS left in progress, by posRefId.
+    public var recoveries: [String: RecoveryOutcome]
+    /// A-Cube refusals of submissions, by (PEM, fiscal day): the violations as text.
+    public var rejectedSubmissions: [PemDay: String]
+
+    public init(
+        asOf: Instant, timeZone: FiscalTimeZone, state: StateSnapshot = StateSnapshot(),
+        recoveries: [String: RecoveryOutcome] = [:], rejectedSubmissions: [PemDay: String] = [:]
+    ) {
+        self.asOf = asOf
+        self.timeZone = timeZone
+        self.state = state
+        self.recoveries = recoveries
+        self.rejectedSubmissions = rejectedSubmissions
+    }
+}
+
+/// Stage 2's output: the findings, the offline windows and the uploads to prepare.
+public struct Reconciliation: Sendable {
+    /// Unique per (code, subject), in report order.
+    public var findings: [Finding]
+    public var platformWindows: [OfflineWindow]
+    public var clientWindows: [OfflineWindow]
+    /// Sorted by PEM and fiscal day.
+    public var uploads: [EmergencyReportUpload]
+    /// Attempts with no response and no recovery, for stage 3.
+    public var openAttempts: [OpenAttempt]
+}
+
+/// An attempt the POS left in progress: what Spice recovery needs to ask about it.
+public struct OpenAttempt: Sendable, Hashable {
+    public var terminal: String
+    public var sale: String
+    public var posRefId: String
+    public var kind: AttemptKind
+}

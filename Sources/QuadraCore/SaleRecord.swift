@@ -1,0 +1,45 @@
+/// A sale as the POS logs tell it: its `sale` event, its payment attempts, its receipt events.
+public struct SaleRecord: Sendable {
+    /// An attempt: its request and response as logged (either may be missing).
+    public struct Attempt: Sendable, Hashable {
+        public var posRefId: String
+        public var request: PaymentRequestEvent?
+        public var response: PaymentResponseEvent?
+        public var requestSource: SourceLocation?
+
+        /// When the attempt started: its request, else its response.
+        public var at: Instant? { request?.at ?? response?.at }
+    }
+
+    public struct IssuedReceipt: Sendable, Hashable {
+        public var event: ReceiptIssuedEvent
+        public var source: SourceLocation
+    }
+
+    public var terminal: String
+    public var saleId: String
+    public var sale: SaleEvent?
+    public var saleSource: SourceLocation?
+    /// In the order the attempts started (then by posRefId).
+    public var attempts: [Attempt] = []
+    public var receipts: [IssuedReceipt] = []
+    public var failures: [ReceiptFailedEvent] = []
+
+    public init(terminal: String, saleId: String) {
+        self.terminal = terminal
+        self.saleId = saleId
+    }
+}
+
+/// Identifies a POS sale: its terminal and the POS's own sale id.
+public struct SaleKey: Sendable, Hashable, Comparable {
+    public var terminal: String
+    public var sale: String
+
+    public init(terminal: String, sale: String) {
+        self.terminal = terminal
+        self.sale = sale
+    }
+
+    public static func < (lhs: SaleKey, rhs: SaleKey) -> Bool { (lhs.terminal, lhs.sale) < (rhs.terminal, rhs.sale) }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import QuadraCore
+
+/// Reads an emergency register in XML (formats.md §1.4), streaming, validated against the embedded
+/// `emergency-register.xsd` while it is read.
+///
+/// A document that is not well-formed, has a DOCTYPE or fails the schema is rejected whole: no entries and one
+/// whole-file diagnostic listing its errors with their lines. A value the schema cannot judge (a timestamp
+/// that is no real time, a VAT code A-Cube does not list, a gross of zero) rejects only its entry.
+public enum RegisterXMLReader {
+    /// At most this many errors are spelled out in a whole-file rejection; the rest are counted.
+    public static let errorLimit = 20
+
+    /// Reads the register at `url`; `displayPath` (relative to the night) goes into every diagnostic and
+    /// entry source, and naive local times are read in `timeZone`.
+    public static func read(url: URL, displayPath: String, timeZone: FiscalTimeZone) -> RegisterReadResult {
+        let kind = XMLSchemaKind.emergencyRegister
+        let errors = XMLErrorCollector(limit: errorLimit)
+        let reader: XMLStreamReader
+        do {
+            reader = try XMLStreamReader(path: url.path, errors: errors)
+        } catch {
+            return rejected(displayPath, line: nil, openFailure: error, kind: kind)
+        }
+        do {
+            try reader.validate(against: CompiledSchema(kind))
+        } catch {
+            return rejected(displayPath, line: nil, message: error.description, recordsRead: 0)
+        }
+
+        var state = State(displayPath: displayPath, namespace: kind.namespace, timeZone: timeZone)
+        var failed = false
+        reading: while true {
+            switch reader.read() {
+            case .end: break reading
+            case .failed:
+                failed = true
+                break reading
+            case .node:
+                break
+            }
+            switch reader.nodeType {
+            case XMLStreamReader.documentTypeNode:
+                // A DOCTYPE the prolog scan could not see (a UTF-16 file, say): stop before anything else.
+                let line = reader.line
+                return rejected(
+                    displayPath, line: line, message: XMLSafety.doctypeMessage(for: kind), recordsRead: 0)
+            case XMLStreamReader.elementNode:
+                guard reader.namespaceURI == kind.namespace else { continue }
+                state.startElement(reader.localName, line: reader.line, attributes: reader.attributes())
+                if reader.isEmptyElement { state.endElement(reader.localName) }
+            case XMLStreamReader.endElementNode:
+                guard reader.namespaceURI == kind.namespace else { continue }
+                state.endElement(reader.localName)
+            default:
+                continue
+            }
+        }
+
+        if errors.total > 0 || failed || !reader.isValid {
+            let headline =
+                errors.hasWellFormednessError || errors.total == 0
+                ? "not well-formed XML, so the whole file is rejected"
+                : "does not match the emergency register schema (\(kind.schemaFileName)), so the whole file is rejected"
+            let count = errors.total == 1 ? "1 error" : "\(errors.total) errors"
+            let detail =
+                errors.total == 0
+                ? "libxml2 stopped reading at line \(reader.parserLine) without saying why"
+                : "\(count): \(errors.summary())"
+            return rejected(
+                displayPath, line: errors.firstLine ?? reader.parserLine, message: "\(headline): \(detail)",
+                recordsRead: state.entriesSeen)
+        }
+        return RegisterReadResult(
+            entries: state.entries, diagnostics: state.diagnostics, recordsRead: state.entriesSeen)
+    }
+
+    // MARK: - Whole-file rejections
+
+    private static func rejected(
+        _ displayPath: String, line: Int?, openFailure: XMLStreamReader.OpenFailure, kind: XMLSchemaKind
+    ) -> RegisterReadResult {
+        switch openFailure {
+        case .cannotOpen(let reason):
+            rejected(displayPath, line: nil, message: "cannot read the file: \(reason)", recordsRead: 0)
+        case .doctype(let line):
+            rejected(displayPath, line: line, message: XMLSafety.doctypeMessage(for: kind), recordsRead: 0)
+        case .readerUnavailable:
+            rejected(
+                displayPath, line: nil, message: "cannot read the file: libxml2 could not create a reader",
+                recordsRead: 0)
+        }
+    }
+
+    private static func rejected(_ displayPath: String, line: Int?, message: String, recordsRead: Int)
+        -> RegisterReadResult
+    {
+        let diagnostic = Diagnostic(
+            location: SourceLocation(file: displayPath, line: line), message: message, wholeFile: true)
+        return RegisterReadResult(entries: [], diagnostics: [diagnostic], recordsRead: recordsRead)
+    }
+
+    // MARK: - Entries
+
+    /// The entries read so far and the entry being read.
+    private struct State {
+        let displayPath: String
+        let namespace: String
+        let timeZone: FiscalTimeZone
+        var pem: String?
+        var pending: PendingEntry?
+        var entries: [RegisterEntry] = []
+        var diagnostics: [Diagnostic] = []
+        var entriesSeen = 0
+
+        init(displayPath: String, namespace: String, timeZone: FiscalTimeZone) {
+            self.displayPath = displayPath
+            self.namespace = namespace
+            self.timeZone = timeZone
+        }
+
+        mutating func startElement(_ name: String, line: Int, attributes: [String: String]) {
+            switch name {
+            case "emergencyRegister":
+                pem = attributes["pem"]?.trimmingXMLWhitespace()
+            case "entry":
+                finishEntry()
+                entriesSeen += 1
+                pending = PendingEntry(line: line, attributes: attributes)
+            case "line":
+                pending?.lines.append(PendingLine(line: line, attributes: attributes))
+            default:
+                break
+            }
+        }
+
+        mutating func endElement(_ name: String) {
+            if name == "entry" { finishEntry() }
+        }
+
+        private mutating func finishEntry() {
+            guard let entry = pending else { return }
+            pending = nil
+            switch entry.resolve(pem: pem ?? "", timeZone: timeZone, file: displayPath) {
+            case .success(let value): entries.append(value)
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+    }
+
+    private enum Resolution {
+        case success(RegisterEntry)
+        case failure(Diagnostic)
+    }
+
+    private struct PendingLine {
+        var line: Int
+        var attributes: [String: String]
+    }
+
+    private struct PendingEntry {
+        var line: Int
+        var attributes: [String: String]
+        var lines: [PendingLine] = []
+
+        /// The entry, or one diagnostic naming every value of it that is wrong.
+        func resolve(pem: String, timeZone: FiscalTimeZone, file: String) -> Resolution {
+            var problems: [String] = []
+            let recordedAtText = value("recordedAt", in: attributes)
+            let timestamp = TimestampParser.parse(recordedAtText)
+            if timestamp == nil {
+                problems.append(
+                    "bad recordedAt: expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(quoted(recordedAtText))")
+            }
+            let paymentText = value("payment", in: attributes)
+            let payment = PaymentMethod(rawValue: paymentText)
+            if payment == nil {
+                problems.append("bad payment: expected cash, electronic or ticket, found \(quoted(paymentText))")
+            }
+            if lines.isEmpty {
+                problems.append("no line: expected one or more line elements with vatRateCode and gross")
+            }
+            var amounts: [VatAmount] = []
+            for item in lines {
+                let at = item.line == line ? "" : " (line \(item.line))"
+                let vatText = value("vatRateCode", in: item.attributes)
+                let vat = VatCode(vatText)
+                if vat == nil {
+                    problems.append(
+                        "bad vatRateCode\(at): expected a rate A-Cube lists (4.00, 5.00, 10.00, 22.00…) or N1…N6, "
+                            + "found \(quoted(vatText))")
+                }
+                let grossText = value("gross", in: item.attributes)
+                let gross = Money.parse(grossText, allowComma: true).flatMap { $0 > .zero ? $0 : nil }
+                if gross == nil {
+                    problems.append(
+                        "bad gross\(at): expected euros greater than zero with at most two decimals "
+                            + "(12.50 or 12,50), found \(quoted(grossText))")
+                }
+                if let vat, let gross { amounts.append(VatAmount(vat: vat, gross: gross)) }
+            }
+            let location = SourceLocation(file: file, line: line)
+            guard problems.isEmpty, let timestamp, let payment else {
+                return .failure(
+                    Diagnostic(
+                        location: location, message: problems.joined(separator: "; ") + "; the entry is rejected"))
+            }
+            let instant = timeZone.instant(of: timestamp)
+            let sale = attributes["sale"]?.trimmingXMLWhitespace()
+            return .success(
+                RegisterEntry(
+                    pem: pem, recordedAt: instant, fiscalDay: timeZone.fiscalDay(of: instant),
+                    sale: sale?.isEmpty == false ? sale : nil, payment: payment, lines: amounts, source: location))
+        }
+
+        private func value(_ name: String, in attributes: [String: String]) -> String {
+            attributes[name]?.trimmingXMLWhitespace() ?? ""
+        }
+
+        private func quoted(_ text: String) -> String {
+            "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        }
+    }
+}

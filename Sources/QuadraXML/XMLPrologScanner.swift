@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Looks for a DOCTYPE in the prolog of an XML file before libxml2 parses a byte of it, so that a document
+/// declaring entities (XXE, billion laughs) is rejected without the parser ever seeing the declarations.
+/// The reader also rejects a DOCTYPE node it meets (a UTF-16 file, a prolog longer than the scan limit).
+enum XMLPrologScanner {
+    enum Outcome: Equatable {
+        /// A DOCTYPE starts on this 1-based line.
+        case doctype(line: Int)
+        /// The prolog holds no DOCTYPE (or is not something this scanner understands: libxml2 will say).
+        case noDoctype
+        /// More bytes are needed to decide.
+        case undecided
+    }
+
+    /// Scans the prolog in `bytes`: XML declaration, processing instructions, comments and white space, up
+    /// to the root element's start tag. `isComplete` says that `bytes` is the whole file.
+    static func scan(_ bytes: [UInt8], isComplete: Bool) -> Outcome {
+        let n = bytes.count
+        var i = 0
+        var line = 1
+        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        let needMore: Outcome = isComplete ? .noDoctype : .undecided
+        while true {
+            while i < n, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
+                if bytes[i] == 0x0A { line += 1 }
+                i += 1
+            }
+            if i == n { return needMore }
+            guard bytes[i] == UInt8(ascii: "<") else { return .noDoctype }
+            if n - i < 9, !isComplete { return .undecided }
+            guard i + 1 < n else { return .noDoctype }
+            if bytes[i + 1] == UInt8(ascii: "?") {
+                guard let end = find([UInt8(ascii: "?"), UInt8(ascii: ">")], in: bytes, from: i + 2) else {
+                    return needMore
+                }
+                line += newlines(in: bytes, from: i, to: end)
+                i = end + 2
+            } else if bytes[i + 1] == UInt8(ascii: "!") {
+                if hasPrefix("<!--", bytes, at: i) {
+                    let close = [UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: ">")]
+                    guard let end = find(close, in: bytes, from: i + 4) else { return needMore }
+                    line += newlines(in: bytes, from: i, to: end)
+                    i = end + 3
+                } else if hasPrefix("<!DOCTYPE", bytes, at: i, ignoringCase: true) {
+                    return .doctype(line: line)
+                } else {
+                    return .noDoctype
+                }
+            } else {
+                return .noDoctype
+            }
+        }
+    }
+
+    /// The line of a DOCTYPE in the prolog of the open file `descriptor`, read with `pread` (the file
+    /// offset does not move); nil when there is none or the prolog runs past `limit` bytes.
+    static func doctypeLine(descriptor: Int32, limit: Int = 1 << 20) -> Int? {
+        var bytes: [UInt8] = []
+        let chunk = 64 * 1024
+        while true {
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: chunk))
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress.map { $0 + start }, chunk, off_t(start))
+            }
+            bytes.removeLast(chunk - max(count, 0))
+            let atEnd = count <= 0
+            switch scan(bytes, isComplete: atEnd) {
+            case .doctype(let line): return line
+            case .noDoctype: return nil
+            case .undecided:
+                if atEnd || bytes.count >= limit { return nil }
+            }
+        }
+    }
+
+    // MARK: - Byte helpers
+
+    private static func hasPrefix(_ prefix: String, _ bytes: [UInt8], at index: Int, ignoringCase: Bool = false)
+        -> Bool
+    {
+        let expected = Array(prefix.utf8)
+        guard index + expected.count <= bytes.count else { return false }
+        for (offset, byte) in expected.enumerated() {
+            let actual = bytes[index + offset]
+            if actual == byte { continue }
+            if ignoringCase, actual | 0x20 == byte | 0x20, (byte | 0x20) >= 0x61, (byte | 0x20) <= 0x7A { continue }
+            return false
+        }
+        return true
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var i = start
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0], Array(bytes[i..<(i + needle.count)]) == needle { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func newlines(in bytes: [UInt8], from start: Int, to end: Int) -> Int {
+        var count = 0
+        for i in start..<end where bytes[i] == 0x0A { count += 1 }
+        return count
+    }
+}

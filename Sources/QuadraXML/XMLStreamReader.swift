@@ -1,0 +1,144 @@
+import CLibXML2
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A streaming libxml2 reader (`xmlTextReader`) over one local file that Quadra opens itself, with the safe
+/// parse options, a structured error handler, optional streaming schema validation, and the DOCTYPE rule.
+final class XMLStreamReader {
+    /// Why a file could not even be handed to libxml2.
+    enum OpenFailure: Error, Equatable {
+        case cannotOpen(String)
+        case doctype(line: Int)
+        case readerUnavailable
+    }
+
+    /// The outcome of one step.
+    enum Step {
+        case node
+        case end
+        case failed
+    }
+
+    /// The node types Quadra acts on (libxml2's `xmlReaderTypes`).
+    static let elementNode: Int32 = 1
+    static let documentTypeNode: Int32 = 10
+    static let endElementNode: Int32 = 15
+
+    let errors: XMLErrorCollector
+    private let descriptor: Int32
+    private let reader: xmlTextReaderPtr
+    private var schema: CompiledSchema?
+    private var validation: xmlSchemaValidCtxtPtr?
+
+    /// Opens `path` read-only, refuses a directory or a DOCTYPE in the prolog, and creates the reader.
+    init(path: String, errors: XMLErrorCollector) throws(OpenFailure) {
+        XMLSafety.ensureInitialized()
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
+        var info = stat()
+        if fstat(descriptor, &info) != 0 || (info.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
+            throw .cannotOpen("it is a directory, not a file")
+        }
+        if let line = XMLPrologScanner.doctypeLine(descriptor: descriptor) {
+            close(descriptor)
+            throw .doctype(line: line)
+        }
+        // xmlReaderForFd reads the descriptor as is: no URL handlers, no decompression, never closes it.
+        guard let reader = xmlReaderForFd(descriptor, nil, nil, XMLSafety.parseOptions) else {
+            close(descriptor)
+            throw .readerUnavailable
+        }
+        self.descriptor = descriptor
+        self.reader = reader
+        self.errors = errors
+        xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.handler, errors.opaque)
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        // A validation context handed to the reader is the caller's to free, after the reader.
+        if let validation { xmlSchemaFreeValidCtxt(validation) }
+        close(descriptor)
+    }
+
+    /// Validates the document against `schema` while it is read (call before the first `read()`).
+    func validate(against schema: CompiledSchema) throws(XMLError) {
+        guard let context = xmlSchemaNewValidCtxt(schema.pointer) else {
+            throw .schemaUnavailable("\(schema.kind.schemaFileName): no validation context (out of memory)")
+        }
+        xmlSchemaSetValidStructuredErrors(context, XMLErrorCollector.handler, errors.opaque)
+        guard xmlTextReaderSchemaValidateCtxt(reader, context, 0) == 0 else {
+            xmlSchemaFreeValidCtxt(context)
+            throw .schemaUnavailable("\(schema.kind.schemaFileName): the reader refused the schema")
+        }
+        // Validation plugs its own SAX handler into the parser, and that one drops the parser's own errors (a
+        // tag mismatch vanished): install the reader's handler again, on top of the plug.
+        xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.handler, errors.opaque)
+        self.schema = schema
+        self.validation = context
+    }
+
+    /// Moves to the next node.
+    func read() -> Step {
+        switch xmlTextReaderRead(reader) {
+        case 1: .node
+        case 0: .end
+        default: .failed
+        }
+    }
+
+    /// The current node's type (`elementNode`, `endElementNode`, `documentTypeNode`…).
+    var nodeType: Int32 { xmlTextReaderNodeType(reader) }
+
+    /// The current node's local name.
+    var localName: String { Self.string(xmlTextReaderConstLocalName(reader)) ?? "" }
+
+    /// The current node's namespace, nil when it has none.
+    var namespaceURI: String? { Self.string(xmlTextReaderConstNamespaceUri(reader)) }
+
+    /// True for an element written `<x/>`: no end element node follows.
+    var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+
+    /// The 1-based line of the current node's start (exact past 65535 thanks to `XML_PARSE_BIG_LINES`).
+    var line: Int {
+        if let node = xmlTextReaderCurrentNode(reader) {
+            let line = Int(xmlGetLineNo(node))
+            if line > 0 { return line }
+        }
+        return Int(xmlTextReaderGetParserLineNumber(reader))
+    }
+
+    /// The line the parser has reached (it may be ahead of the current node).
+    var parserLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    /// The current element's attributes without a namespace (namespace declarations left out), by local name.
+    func attributes() -> [String: String] {
+        var result: [String: String] = [:]
+        guard xmlTextReaderHasAttributes(reader) == 1 else { return result }
+        var status = xmlTextReaderMoveToFirstAttribute(reader)
+        while status == 1 {
+            if Self.string(xmlTextReaderConstNamespaceUri(reader)) == nil,
+                let name = Self.string(xmlTextReaderConstLocalName(reader)), name != "xmlns"
+            {
+                result[name] = Self.string(xmlTextReaderConstValue(reader)) ?? ""
+            }
+            status = xmlTextReaderMoveToNextAttribute(reader)
+        }
+        xmlTextReaderMoveToElement(reader)
+        return result
+    }
+
+    /// True when the schema validation, if any, found no error so far.
+    var isValid: Bool { schema == nil || xmlTextReaderIsValid(reader) == 1 }
+
+    private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import QuadraCore
+
+/// The `quadra` command: balances a shop's night of card payments and fiscal receipts.
+@main
+struct Quadra: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "quadra",
+        abstract: "Balance a shop's night: card payments (Spice) against fiscal receipts (A-Cube).",
+        discussion: """
+            Exit status: 0 nothing needs action; 1 findings that need action or rejected input;
+            2 the run could not be done (bad usage, unreadable input directory, bad configuration).
+            """,
+        version: version,
+        subcommands: [RunCommand.self, PrepareCommand.self, ValidateCommand.self]
+    )
+
+    /// Runs the command and maps every failure to the contract's exit status: usage and configuration
+    /// problems are 2 (ArgumentParser would say 64), help and version are 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            if exitCode(for: error) == .success { self.exit(withError: error) }
+            FileHandle.standardError.write(Data(("quadra: " + fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// A failure that stops a command before it writes anything: exit status 2 with the message.
+struct UsageFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension FileHandle {
+    /// Writes text to standard error.
+    static func printError(_ text: String) {
+        standardError.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import QuadraCore
+import QuadraXML
+
+/// Options every night-processing command shares: the fiscal time zone and the reference time.
+struct ClockOptions: ParsableArguments {
+    @Option(help: "The fiscal time zone for naive local times and fiscal days.")
+    var timezone: String = "Europe/Rome"
+
+    @Option(
+        name: .customLong("as-of"),
+        help: "The run's reference time (RFC 3339 with offset). With it, reports are byte-identical across runs.")
+    var asOf: String?
+
+    func fiscalTimeZone() throws -> FiscalTimeZone {
+        guard let zone = FiscalTimeZone(identifier: timezone) else {
+            throw UsageFailure(message: "--timezone: unknown time zone \"\(timezone)\": expected an IANA name like Europe/Rome")
+        }
+        return zone
+    }
+
+    /// The as-of instant and whether it was pinned by the user (then times and run id are derived from it).
+    func referenceTime() throws -> (instant: Instant, pinned: Bool) {
+        guard let asOf else {
+            return (Instant(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))), false)
+        }
+        guard let instant = TimestampParser.parseAbsolute(asOf) else {
+            throw UsageFailure(
+                message: "--as-of: expected an RFC 3339 timestamp with an offset like 2026-11-22T06:00:00+01:00, found \"\(asOf)\"")
+        }
+        return (instant, true)
+    }
+}
+
+/// The libxml2 register reader, offered to the core's night reader.
+struct LibXMLRegisterReader: RegisterXMLReading {
+    func readRegister(url: URL, displayPath: String, timeZone: FiscalTimeZone) -> RegisterReadResult {
+        RegisterXMLReader.read(url: url, displayPath: displayPath, timeZone: timeZone)
+    }
+}
