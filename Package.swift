@@ -34,7 +34,7 @@ let package = Package(
         ),
         .testTarget(name: "QuadraCoreTests", dependencies: ["QuadraCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "QuadraXMLTests", dependencies: ["QuadraXML", "QuadraCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "QuadraEndToEndTests", dependencies: ["QuadraCore", "QuadraXML"]),
+        .testTarget(name: "QuadraEndToEndTests", dependencies: ["QuadraCore", "QuadraXML"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -70,12 +70,16 @@ extension CSVRegisterReader {
                 if case .malformed(let line, let message) = headerRow {
                     rejectFile(line: line, "bad header: \(message)")
                 }
+                countRemainingRows(&parser)
                 return
             }
             let names = parser.fields.map { parser.string(of: $0) }
             let headerText = Self.excerpt(
                 String(decoding: UnsafeBufferPointer(rebasing: buffer[headerSpan]), as: UTF8.self))
-            guard let columns = locateColumns(names, headerLine: headerLine, headerText: headerText) else { return }
+            guard let columns = locateColumns(names, headerLine: headerLine, headerText: headerText) else {
+                countRemainingRows(&parser)
+                return
+            }
             let width = names.count
             rows: while true {
                 switch parser.next() {
@@ -89,6 +93,17 @@ extension CSVRegisterReader {
                 case .fields(let line, _):
                     result.recordsRead += 1
                     readRow(parser, line: line, width: width, columns: columns, names: names)
+                }
+            }
+        }
+
+        /// After a whole-file rejection, counts the rows that were not read, so the report can say how many.
+        private mutating func countRemainingRows(_ parser: inout CSVRowParser) {
+            while true {
+                switch parser.next() {
+                case .end: return
+                case .blank: continue
+                case .malformed, .fields: result.recordsRead += 1
                 }
             }
         }
@@ -113,13 +128,20 @@ extension CSVRegisterReader {
             return nil
         }
 
-        /// `;` when the header splits into more required names (or, on a tie, more fields) with it, else `,`.
+        /// `;` when the header splits into more required names with it (or, on a tie, when its first line
+        /// holds more `;` than `,`), else `,`.
         private func detectDelimiter(from position: Int, line: Int) -> UInt8 {
             func score(_ delimiter: UInt8) -> (Int, Int) {
+                var occurrences = 0
+                var index = position
+                while index < buffer.count && buffer[index] != 0x0A {
+                    if buffer[index] == delimiter { occurrences += 1 }
+                    index += 1
+                }
                 var parser = CSVRowParser(bytes: buffer, delimiter: delimiter, position: position, line: line)
-                guard case .fields = parser.next() else { return (0, 0) }
+                guard case .fields = parser.next() else { return (0, occurrences) }
                 let names = Set(parser.fields.map { parser.string(of: $0) })
-                return (CSVRegisterReader.requiredColumns.filter(names.contains).count, parser.fields.count)
+                return (CSVRegisterReader.requiredColumns.filter(names.contains).count, occurrences)
             }
             let comma = score(UInt8(ascii: ","))
             let semicolon = score(UInt8(ascii: ";"))

@@ -19,6 +19,7 @@ public struct LineReadSummary: Sendable, Hashable {
     /// What went wrong with a damaged gzip stream, and after which line; nil when the file was whole.
     public var truncation: String?
 
+    /// A summary with every field given.
     public init(sha256: String, bytes: Int64, lines: Int, truncation: String? = nil) {
         self.sha256 = sha256
         self.bytes = bytes
@@ -29,16 +30,20 @@ public struct LineReadSummary: Sendable, Hashable {
 
 /// A file that could not be opened or read: an operational failure whose description names the path.
 public struct FileReadError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+    /// The path of the file, as the URL gave it.
     public var path: String
     /// What failed, in words: `cannot open the file: No such file or directory`.
     public var reason: String
 
+    /// An error about the file at `path`.
     public init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 
+    /// `path: reason`.
     public var description: String { "\(path): \(reason)" }
+    /// The same text as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }
 

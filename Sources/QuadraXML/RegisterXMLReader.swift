@@ -15,23 +15,19 @@ public enum RegisterXMLReader {
     /// entry source, and naive local times are read in `timeZone`.
     public static func read(url: URL, displayPath: String, timeZone: FiscalTimeZone) -> RegisterReadResult {
         let kind = XMLSchemaKind.emergencyRegister
-        let errors = XMLErrorCollector(limit: errorLimit)
-        let reader: XMLStreamReader
-        do {
-            reader = try XMLStreamReader(path: url.path, errors: errors)
-        } catch {
-            return rejected(displayPath, line: nil, openFailure: error, kind: kind)
-        }
-        do {
-            try reader.validate(against: CompiledSchema(kind))
-        } catch {
-            return rejected(displayPath, line: nil, message: error.description, recordsRead: 0)
-        }
 
+        // Pass 1, without the schema: well-formedness, the DOCTYPE rule, and the entries.
+        let parseErrors = XMLErrorCollector(limit: errorLimit)
+        let parser: XMLStreamReader
+        do {
+            parser = try XMLStreamReader(path: url.path, errors: parseErrors)
+        } catch {
+            return rejected(displayPath, openFailure: error, kind: kind)
+        }
         var state = State(displayPath: displayPath, namespace: kind.namespace, timeZone: timeZone)
         var failed = false
         reading: while true {
-            switch reader.read() {
+            switch parser.read() {
             case .end: break reading
             case .failed:
                 failed = true
@@ -39,36 +35,44 @@ public enum RegisterXMLReader {
             case .node:
                 break
             }
-            switch reader.nodeType {
+            switch parser.nodeType {
             case XMLStreamReader.documentTypeNode:
                 // A DOCTYPE the prolog scan could not see (a UTF-16 file, say): stop before anything else.
-                let line = reader.line
                 return rejected(
-                    displayPath, line: line, message: XMLSafety.doctypeMessage(for: kind), recordsRead: 0)
+                    displayPath, line: parser.line, message: XMLSafety.doctypeMessage(for: kind), recordsRead: 0)
             case XMLStreamReader.elementNode:
-                guard reader.namespaceURI == kind.namespace else { continue }
-                state.startElement(reader.localName, line: reader.line, attributes: reader.attributes())
-                if reader.isEmptyElement { state.endElement(reader.localName) }
+                guard parser.namespaceURI == kind.namespace else { continue }
+                state.startElement(parser.localName, line: parser.line, attributes: parser.attributes())
+                if parser.isEmptyElement { state.endElement(parser.localName) }
             case XMLStreamReader.endElementNode:
-                guard reader.namespaceURI == kind.namespace else { continue }
-                state.endElement(reader.localName)
+                guard parser.namespaceURI == kind.namespace else { continue }
+                state.endElement(parser.localName)
             default:
                 continue
             }
         }
-
-        if errors.total > 0 || failed || !reader.isValid {
-            let headline =
-                errors.hasWellFormednessError || errors.total == 0
-                ? "not well-formed XML, so the whole file is rejected"
-                : "does not match the emergency register schema (\(kind.schemaFileName)), so the whole file is rejected"
-            let count = errors.total == 1 ? "1 error" : "\(errors.total) errors"
-            let detail =
-                errors.total == 0
-                ? "libxml2 stopped reading at line \(reader.parserLine) without saying why"
-                : "\(count): \(errors.summary())"
+        if parseErrors.total > 0 || failed {
             return rejected(
-                displayPath, line: errors.firstLine ?? reader.parserLine, message: "\(headline): \(detail)",
+                displayPath, errors: parseErrors, stoppedAt: parser.parserLine,
+                headline: "not well-formed XML, so the whole file is rejected", recordsRead: state.entriesSeen)
+        }
+
+        // Pass 2: streaming validation against the embedded schema.
+        let schemaErrors = XMLErrorCollector(limit: errorLimit)
+        let validator: XMLStreamReader
+        do {
+            validator = try XMLStreamReader(path: url.path, errors: schemaErrors)
+            try validator.validate(against: CompiledSchema(kind))
+        } catch let failure as XMLStreamReader.OpenFailure {
+            return rejected(displayPath, openFailure: failure, kind: kind)
+        } catch {
+            return rejected(displayPath, line: nil, message: "\(error)", recordsRead: state.entriesSeen)
+        }
+        let outcome = validator.readToEnd()
+        if schemaErrors.total > 0 || outcome != .end || !validator.isValid {
+            return rejected(
+                displayPath, errors: schemaErrors, stoppedAt: validator.parserLine,
+                headline: "does not match the \(kind.title) schema (\(kind.schemaFileName)), so the whole file is rejected",
                 recordsRead: state.entriesSeen)
         }
         return RegisterReadResult(
@@ -78,7 +82,20 @@ public enum RegisterXMLReader {
     // MARK: - Whole-file rejections
 
     private static func rejected(
-        _ displayPath: String, line: Int?, openFailure: XMLStreamReader.OpenFailure, kind: XMLSchemaKind
+        _ displayPath: String, errors: XMLErrorCollector, stoppedAt line: Int, headline: String, recordsRead: Int
+    ) -> RegisterReadResult {
+        let detail =
+            switch errors.total {
+            case 0: "libxml2 stopped reading at line \(line) without saying why"
+            case 1: "1 error: \(errors.summary())"
+            default: "\(errors.total) errors: \(errors.summary())"
+            }
+        return rejected(
+            displayPath, line: errors.firstLine ?? line, message: "\(headline): \(detail)", recordsRead: recordsRead)
+    }
+
+    private static func rejected(
+        _ displayPath: String, openFailure: XMLStreamReader.OpenFailure, kind: XMLSchemaKind
     ) -> RegisterReadResult {
         switch openFailure {
         case .cannotOpen(let reason):

@@ -9,94 +9,101 @@ public enum SchemaValidator {
 
     /// Validates the file at `url`, choosing the schema from the root element's namespace.
     public static func validate(url: URL, displayPath: String) -> SchemaValidation {
-        let detected = detectSchema(path: url.path, displayPath: displayPath)
-        switch detected {
-        case .failure(let diagnostics):
-            return SchemaValidation(schema: nil, diagnostics: diagnostics)
-        case .success(let kind):
-            return validate(url: url, displayPath: displayPath, as: kind)
+        let root: Root
+        switch firstPass(path: url.path, displayPath: displayPath, kind: nil) {
+        case .failure(let diagnostics): return SchemaValidation(schema: nil, diagnostics: diagnostics)
+        case .success(let found): root = found
         }
-    }
-
-    /// Validates the file at `url` against `kind`'s schema.
-    public static func validate(url: URL, displayPath: String, as kind: XMLSchemaKind) -> SchemaValidation {
-        let errors = XMLErrorCollector(limit: errorLimit)
-        let reader: XMLStreamReader
-        do {
-            reader = try XMLStreamReader(path: url.path, errors: errors)
-            try reader.validate(against: CompiledSchema(kind))
-        } catch let failure as XMLStreamReader.OpenFailure {
-            return SchemaValidation(schema: kind, diagnostics: [diagnostic(failure, displayPath, kind: kind)])
-        } catch {
-            let location = SourceLocation(file: displayPath)
+        guard let namespace = root.namespace, let kind = XMLSchemaKind(namespace: namespace) else {
+            let known = XMLSchemaKind.allCases.map { "\($0.namespace) (\($0.title))" }
+            let found = root.namespace.map { "namespace \"\($0)\"" } ?? "no namespace"
+            let message =
+                "unknown document: the root element '\(root.name)' has \(found); "
+                + "expected one of \(known.joined(separator: ", "))"
+            let location = SourceLocation(file: displayPath, line: root.line)
             return SchemaValidation(
-                schema: kind, diagnostics: [Diagnostic(location: location, message: "\(error)", wholeFile: true)])
+                schema: nil, diagnostics: [Diagnostic(location: location, message: message, wholeFile: true)])
         }
-        var failed = false
-        reading: while true {
-            switch reader.read() {
-            case .end: break reading
-            case .failed:
-                failed = true
-                break reading
-            case .node:
-                if reader.nodeType == XMLStreamReader.documentTypeNode {
-                    let location = SourceLocation(file: displayPath, line: reader.line)
-                    let message = XMLSafety.doctypeMessage(for: kind)
-                    return SchemaValidation(
-                        schema: kind, diagnostics: [Diagnostic(location: location, message: message, wholeFile: true)])
-                }
-            }
-        }
-        if errors.total == 0, failed || !reader.isValid {
-            errors.record(
-                line: reader.parserLine, message: "libxml2 stopped reading here without saying why")
-        }
-        return SchemaValidation(schema: kind, diagnostics: diagnostics(errors, displayPath))
+        return SchemaValidation(schema: kind, diagnostics: schemaPass(path: url.path, displayPath: displayPath, kind))
     }
 
-    // MARK: - Detecting the schema
+    /// Validates the file at `url` against `kind`'s schema, whatever its root says.
+    public static func validate(url: URL, displayPath: String, as kind: XMLSchemaKind) -> SchemaValidation {
+        if case .failure(let diagnostics) = firstPass(path: url.path, displayPath: displayPath, kind: kind) {
+            return SchemaValidation(schema: kind, diagnostics: diagnostics)
+        }
+        return SchemaValidation(schema: kind, diagnostics: schemaPass(path: url.path, displayPath: displayPath, kind))
+    }
 
-    private enum Detection {
-        case success(XMLSchemaKind)
+    // MARK: - The two passes
+
+    /// The root element of a well-formed document.
+    private struct Root {
+        var name: String
+        var namespace: String?
+        var line: Int
+    }
+
+    private enum FirstPass {
+        case success(Root)
         case failure([Diagnostic])
     }
 
-    /// Reads up to the root element, without a schema, and picks the schema its namespace names.
-    private static func detectSchema(path: String, displayPath: String) -> Detection {
+    /// Reads the whole document without a schema: well-formedness and the DOCTYPE rule. libxml2 drops the
+    /// parser's own errors once a schema is plugged in, so this pass must come first.
+    private static func firstPass(path: String, displayPath: String, kind: XMLSchemaKind?) -> FirstPass {
         let errors = XMLErrorCollector(limit: errorLimit)
         let reader: XMLStreamReader
         do {
             reader = try XMLStreamReader(path: path, errors: errors)
         } catch {
-            return .failure([diagnostic(error, displayPath, kind: nil)])
+            return .failure([diagnostic(error, displayPath, kind: kind)])
         }
-        while true {
+        var root: Root?
+        reading: while true {
             switch reader.read() {
-            case .end, .failed:
-                if errors.total == 0 { errors.record(line: reader.parserLine, message: "no root element found") }
-                return .failure(diagnostics(errors, displayPath))
+            case .end: break reading
+            case .failed:
+                if errors.total == 0 { errors.record(line: reader.parserLine, message: "libxml2 stopped reading here") }
+                break reading
             case .node:
                 switch reader.nodeType {
                 case XMLStreamReader.documentTypeNode:
                     let location = SourceLocation(file: displayPath, line: reader.line)
-                    let message = XMLSafety.doctypeMessage(for: nil)
+                    let message = XMLSafety.doctypeMessage(for: kind)
                     return .failure([Diagnostic(location: location, message: message, wholeFile: true)])
-                case XMLStreamReader.elementNode:
-                    let namespace = reader.namespaceURI
-                    if let namespace, let kind = XMLSchemaKind(namespace: namespace) { return .success(kind) }
-                    let known = XMLSchemaKind.allCases.map { "\($0.namespace) (\($0.title))" }
-                    let found = namespace.map { "namespace \"\($0)\"" } ?? "no namespace"
-                    let message =
-                        "unknown document: the root element '\(reader.localName)' has \(found); "
-                        + "expected one of \(known.joined(separator: ", "))"
-                    let location = SourceLocation(file: displayPath, line: reader.line)
-                    return .failure([Diagnostic(location: location, message: message, wholeFile: true)])
+                case XMLStreamReader.elementNode where root == nil:
+                    root = Root(name: reader.localName, namespace: reader.namespaceURI, line: reader.line)
                 default:
                     continue
                 }
             }
         }
+        if errors.total > 0 { return .failure(diagnostics(errors, displayPath)) }
+        guard let root else {
+            let location = SourceLocation(file: displayPath, line: reader.parserLine)
+            return .failure([Diagnostic(location: location, message: "no root element found", wholeFile: true)])
+        }
+        return .success(root)
+    }
+
+    /// Streams the document through `kind`'s schema and returns its errors.
+    private static func schemaPass(path: String, displayPath: String, _ kind: XMLSchemaKind) -> [Diagnostic] {
+        let errors = XMLErrorCollector(limit: errorLimit)
+        let reader: XMLStreamReader
+        do {
+            reader = try XMLStreamReader(path: path, errors: errors)
+            try reader.validate(against: CompiledSchema(kind))
+        } catch let failure as XMLStreamReader.OpenFailure {
+            return [diagnostic(failure, displayPath, kind: kind)]
+        } catch {
+            return [Diagnostic(location: SourceLocation(file: displayPath), message: "\(error)", wholeFile: true)]
+        }
+        let outcome = reader.readToEnd()
+        if errors.total == 0, outcome != .end || !reader.isValid {
+            errors.record(line: reader.parserLine, message: "libxml2 stopped validating here without saying why")
+        }
+        return diagnostics(errors, displayPath)
     }
 
     // MARK: - Diagnostics

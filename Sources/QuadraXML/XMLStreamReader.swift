@@ -69,6 +69,11 @@ final class XMLStreamReader {
     }
 
     /// Validates the document against `schema` while it is read (call before the first `read()`).
+    ///
+    /// Only schema errors are reported once validation is on: libxml2 2.9 plugs the validator into the parser's
+    /// SAX handler and then drops the parser's own errors (re-installing the reader's handler on top of the
+    /// plug crashes, as the reader's relay then mistakes the plug for the parser). So a caller checks
+    /// well-formedness in a first pass without a schema, and validates in a second.
     func validate(against schema: CompiledSchema) throws(XMLError) {
         guard let context = xmlSchemaNewValidCtxt(schema.pointer) else {
             throw .schemaUnavailable("\(schema.kind.schemaFileName): no validation context (out of memory)")
@@ -78,9 +83,6 @@ final class XMLStreamReader {
             xmlSchemaFreeValidCtxt(context)
             throw .schemaUnavailable("\(schema.kind.schemaFileName): the reader refused the schema")
         }
-        // Validation plugs its own SAX handler into the parser, and that one drops the parser's own errors (a
-        // tag mismatch vanished): install the reader's handler again, on top of the plug.
-        xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.handler, errors.opaque)
         self.schema = schema
         self.validation = context
     }
@@ -91,6 +93,15 @@ final class XMLStreamReader {
         case 1: .node
         case 0: .end
         default: .failed
+        }
+    }
+
+    /// Reads to the end of the document (a validation pass); `.end` when the whole document was read.
+    func readToEnd() -> Step {
+        while true {
+            let step = read()
+            if step != .node { return step }
+            if nodeType == Self.documentTypeNode { return .failed }
         }
     }
 

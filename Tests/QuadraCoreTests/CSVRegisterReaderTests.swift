@@ -165,6 +165,24 @@ import Testing
         #expect(shifted.entries.first?.source.line == 4)
     }
 
+    @Test func lastRowWithoutLineEnd() {
+        let crlf = Self.parse(
+            "pem,recorded_at,sale,payment,vat_rate_code,gross\r\nE1,2026-11-21 19:02,\"S\r\n1\",cash,22,\"1\"\r")
+        #expect(crlf.diagnostics.isEmpty)
+        #expect(crlf.entries.first?.sale == "S\r\n1")
+        #expect(crlf.entries.first?.gross == Money(cents: 100))
+
+        let bare = Self.parse(Self.header + "E1,2026-11-21 19:02,S,cash,22,2.5")
+        #expect(bare.entries.first?.gross == Money(cents: 250))
+        #expect(bare.recordsRead == 1)
+    }
+
+    @Test func rowOfEmptyFieldsIsABadRowNotABlankLine() {
+        #expect(
+            Self.rowMessage(",,,,,")
+                == "missing pem: expected the PEM serial number like E001-000001, found an empty field")
+    }
+
     @Test func paymentIsReadInAnyCase() {
         let result = Self.parse(Self.header + "E1,2026-11-21 19:02,S,Electronic,n2,1\n")
         #expect(result.entries.first?.payment == .electronic)
@@ -298,6 +316,7 @@ import Testing
             diagnostic.message
                 == "missing columns payment, gross: expected a header naming pem, recorded_at, sale, payment, "
                 + "vat_rate_code and gross (in any order), found \"pem,recorded_at,sale,vat_rate_code,amount\"")
+        #expect(result.recordsRead == 1)
         #expect(result.recordsRejected == 1)
     }
 
@@ -312,7 +331,12 @@ import Testing
     }
 
     @Test func duplicateColumnRejectsTheWholeFile() {
-        let result = Self.parse("pem,recorded_at,sale,payment,vat_rate_code,gross,gross\n")
+        let rows = "E1,2026-11-21 19:02,S,cash,22,1,1\n\nE1,2026-11-21 19:03,S,cash,22,1,1\n"
+        let result = Self.parse("pem,recorded_at,sale,payment,vat_rate_code,gross,gross\n" + rows)
+        #expect(result.entries.isEmpty)
+        #expect(result.diagnostics.count == 1)
+        #expect(result.recordsRead == 2)
+        #expect(result.recordsRejected == 2)
         #expect(result.diagnostics.first?.wholeFile == true)
         #expect(
             result.diagnostics.first?.message
@@ -331,6 +355,20 @@ import Testing
                         + "and gross, found an empty file",
                     wholeFile: true)
             ])
+    }
+
+    @Test func malformedHeaderRejectsTheWholeFile() {
+        let result = Self.parse(
+            "pem,\"recorded_at\"x,sale,payment,vat_rate_code,gross\nE1,2026-11-21 19:02,S,cash,22,1\n")
+        #expect(
+            result.diagnostics == [
+                Diagnostic(
+                    location: SourceLocation(file: "emergency/r.csv", line: 1),
+                    message: "bad header: bad quoting: expected the delimiter or the end of the row after a closing "
+                        + "quote, found \"x\"",
+                    wholeFile: true)
+            ])
+        #expect(result.recordsRead == 1)
     }
 
     @Test func unreadableFileThrowsNamingThePath() {

@@ -1,0 +1,148 @@
+import Foundation
+import QuadraXML
+import Testing
+
+/// Runs the built binary on Samples/ and compares every output with its golden file.
+/// Re-record the goldens with `RECORD_GOLDENS=1 swift test --filter SampleNightTests`.
+@Suite struct SampleNightTests {
+    static let night = "Samples/night-2026-11-21"
+    static let asOf = "2026-11-22T06:00:00+01:00"
+    static let goldens = QuadraBinary.packageRoot.appendingPathComponent("Tests/QuadraEndToEndTests/Fixtures/night-2026-11-21")
+    static let outputs = [
+        "findings.csv", "reconciliation.xml", "manifest.json", "uploads/E001-000001/2026-11-21.json",
+        "uploads/E001-000001/2026-11-21.xml",
+    ]
+
+    @Test func sampleNightMatchesGoldens() throws {
+        let out = try QuadraBinary.temporaryDirectory("sample")
+        let result = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        #expect(result.status == 1, "the sample night has action findings: \(result.stderr)")
+        #expect(result.stdout.contains("OFFLINE_RECORD_UNSUBMITTED 3"))
+        let written = try FileManager.default.subpathsOfDirectory(atPath: out.path).filter { !$0.hasSuffix("/") }
+            .filter { path in
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: out.appendingPathComponent(path).path, isDirectory: &isDirectory)
+                return !isDirectory.boolValue
+            }
+        #expect(Set(written) == Set(Self.outputs), "no temporary or extra file is left behind")
+        let record = ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1"
+        for name in Self.outputs {
+            let actual = try Data(contentsOf: out.appendingPathComponent(name))
+            let golden = Self.goldens.appendingPathComponent(name)
+            if record {
+                try FileManager.default.createDirectory(
+                    at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try actual.write(to: golden)
+                continue
+            }
+            let expected = try Data(contentsOf: golden)
+            #expect(actual == expected, "\(name) differs from its golden:\n\(diff(golden, out.appendingPathComponent(name)))")
+        }
+    }
+
+    @Test func everyOfflineReachableCodeAppears() throws {
+        let out = try QuadraBinary.temporaryDirectory("codes")
+        _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
+        let codes = Set(csv.split(separator: "\r\n").dropFirst().map { String($0.prefix { $0 != "," }) })
+        let offlineReachable: Set<String> = [
+            "PAYMENT_IN_PROGRESS", "PAYMENT_MANUAL_OVERRIDE", "PAYMENT_AMOUNT_MISMATCH", "DOUBLE_CHARGE",
+            "RECEIPT_MISSING", "RECEIPT_NOT_IN_JOURNAL", "RECEIPT_AMOUNT_MISMATCH", "RECEIPT_FOR_UNPAID_SALE",
+            "ORPHAN_RECEIPT", "RECEIPT_DURING_OFFLINE", "OFFLINE_SALE_NOT_RECORDED", "OFFLINE_RECORD_UNSUBMITTED",
+            "OFFLINE_PERIOD_NOT_NOTIFIED", "JOURNAL_NOT_CLOSED", "COMMUNICATION_INCIDENT", "PLATFORM_OFFLINE",
+            "ACUBE_DATA_MISSING", "INPUT_REJECTED",
+        ]
+        #expect(codes == offlineReachable)
+    }
+
+    @Test func twoRunsWithTheSameAsOfAreByteIdentical() throws {
+        let first = try QuadraBinary.temporaryDirectory("first")
+        let second = try QuadraBinary.temporaryDirectory("second")
+        for out in [first, second] {
+            _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        }
+        for name in Self.outputs {
+            let a = try Data(contentsOf: first.appendingPathComponent(name))
+            let b = try Data(contentsOf: second.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs between two runs")
+        }
+    }
+
+    @Test func reportIsValidAgainstTheSchema() throws {
+        let out = try QuadraBinary.temporaryDirectory("valid")
+        _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        let report = out.appendingPathComponent("reconciliation.xml")
+        let validation = SchemaValidator.validate(url: report, displayPath: "reconciliation.xml")
+        #expect(validation.isValid, "\(validation.diagnostics)")
+        let command = try QuadraBinary.run(["validate", report.path, Self.night + "/emergency/register-T2.xml"])
+        #expect(command.status == 0)
+        #expect(command.stdout.contains("valid"))
+    }
+
+    @Test func staleUploadsAreRemovedAndOthersKept() throws {
+        let out = try QuadraBinary.temporaryDirectory("stale")
+        let stale = out.appendingPathComponent("uploads/E001-000001/2026-11-19.json")
+        try FileManager.default.createDirectory(at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: stale)
+        let unrelated = out.appendingPathComponent("notes.txt")
+        try Data("mine".utf8).write(to: unrelated)
+        _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        #expect(!FileManager.default.fileExists(atPath: stale.path), "an upload this run did not prepare is removed")
+        #expect(FileManager.default.fileExists(atPath: unrelated.path), "files that are not uploads are left alone")
+    }
+
+    @Test func unusableRunsExitTwoAndWriteNothing() throws {
+        let parent = try QuadraBinary.temporaryDirectory("bad")
+        let out = parent.appendingPathComponent("out")
+        let missing = try QuadraBinary.run(["run", "--offline", "--input", "/nonexistent/night", "--out", out.path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/night"))
+        #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written when the run cannot be done")
+        let badAsOf = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", "yesterday"])
+        #expect(badAsOf.status == 2)
+        #expect(badAsOf.stderr.contains("--as-of"))
+        let badZone = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--timezone", "Mars/Olympus"])
+        #expect(badZone.status == 2)
+        #expect(badZone.stderr.contains("Mars/Olympus"))
+        let usage = try QuadraBinary.run(["run", "--offline"])
+        #expect(usage.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func helpListsExitCodesAndAnExample() throws {
+        let help = try QuadraBinary.run(["run", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Exit status"))
+        #expect(help.stdout.contains("Example"))
+        #expect(help.stdout.contains("--as-of"))
+    }
+
+    @Test func prepareTurnsRegistersIntoUploads() throws {
+        let out = try QuadraBinary.temporaryDirectory("prepare")
+        let result = try QuadraBinary.run([
+            "prepare", "--out", out.path, "--as-of", Self.asOf, Self.night + "/emergency/register-T1.csv",
+            Self.night + "/emergency/register-T2.xml",
+        ])
+        #expect(result.status == 1, "register-T1.csv has one bad row")
+        #expect(result.stderr.contains("register-T1.csv:5: bad payment"))
+        let day21 = try String(contentsOf: out.appendingPathComponent("uploads/E001-000001/2026-11-21.json"), encoding: .utf8)
+        #expect(day21.contains("\"documents_count\": 3"))
+        #expect(day21.contains("\"cash_payment_amount\": \"42.50\""))
+        // A supplier's preparation knows nothing of coverage: the 20th is prepared too.
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("uploads/E001-000001/2026-11-20.json").path))
+        let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
+        #expect(csv.contains("INPUT_REJECTED"))
+    }
+
+    private func diff(_ a: URL, _ b: URL) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
+        process.arguments = ["-u", a.path, b.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch { return "(diff unavailable: \(error))" }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data.prefix(8000), as: UTF8.self)
+    }
+}
