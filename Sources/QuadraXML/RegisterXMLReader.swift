@@ -51,6 +51,10 @@ public enum RegisterXMLReader {
                 continue
             }
         }
+        if failed, parser.stoppedInsideDoctype() {
+            let line = parseErrors.firstLine ?? parser.parserLine
+            return rejected(displayPath, line: line, message: XMLSafety.doctypeMessage(for: kind), recordsRead: 0)
+        }
         if parseErrors.total > 0 || failed {
             return rejected(
                 displayPath, errors: parseErrors, stoppedAt: parser.parserLine,

@@ -64,6 +64,11 @@ public enum SchemaValidator {
             switch reader.read() {
             case .end: break reading
             case .failed:
+                if reader.stoppedInsideDoctype() {
+                    let location = SourceLocation(file: displayPath, line: errors.firstLine ?? reader.parserLine)
+                    let message = XMLSafety.doctypeMessage(for: kind)
+                    return .failure([Diagnostic(location: location, message: message, wholeFile: true)])
+                }
                 if errors.total == 0 { errors.record(line: reader.parserLine, message: "libxml2 stopped reading here") }
                 break reading
             case .node:

@@ -19,9 +19,43 @@ enum XMLPrologScanner {
         case undecided
     }
 
-    /// Scans the prolog in `bytes`: XML declaration, processing instructions, comments and white space, up
-    /// to the root element's start tag. `isComplete` says that `bytes` is the whole file.
+    /// Scans the prolog in `bytes` (UTF-8 or any ASCII-compatible encoding, or UTF-16 with or without a byte
+    /// order mark): XML declaration, processing instructions, comments and white space, up to the root
+    /// element's start tag. `isComplete` says that `bytes` is the whole file.
     static func scan(_ bytes: [UInt8], isComplete: Bool) -> Outcome {
+        if let narrowed = narrowUTF16(bytes) { return scanNarrow(narrowed, isComplete: isComplete) }
+        return scanNarrow(bytes, isComplete: isComplete)
+    }
+
+    /// UTF-16 text as one byte per code unit (ASCII kept, anything else 0x80), or nil when `bytes` does not
+    /// look like UTF-16 (a byte order mark, or `<` and `?` with a zero byte beside each).
+    static func narrowUTF16(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= 4 else { return nil }
+        let littleEndian: Bool
+        var start = 0
+        switch (bytes[0], bytes[1], bytes[2], bytes[3]) {
+        case (0xFF, 0xFE, _, _):
+            littleEndian = true
+            start = 2
+        case (0xFE, 0xFF, _, _):
+            littleEndian = false
+            start = 2
+        case (0x3C, 0x00, 0x3F, 0x00): littleEndian = true
+        case (0x00, 0x3C, 0x00, 0x3F): littleEndian = false
+        default: return nil
+        }
+        var narrowed: [UInt8] = []
+        narrowed.reserveCapacity((bytes.count - start) / 2)
+        var i = start
+        while i + 1 < bytes.count {
+            let (low, high) = littleEndian ? (bytes[i], bytes[i + 1]) : (bytes[i + 1], bytes[i])
+            narrowed.append(high == 0 && low < 0x80 ? low : 0x80)
+            i += 2
+        }
+        return narrowed
+    }
+
+    private static func scanNarrow(_ bytes: [UInt8], isComplete: Bool) -> Outcome {
         let n = bytes.count
         var i = 0
         var line = 1

@@ -35,6 +35,8 @@ final class XMLStreamReader {
     private let reader: xmlTextReaderPtr
     private var schema: CompiledSchema?
     private var validation: xmlSchemaValidCtxtPtr?
+    /// The partly built document, once `stoppedInsideDoctype()` took it from the reader: ours to free.
+    private var takenDocument: xmlDocPtr?
 
     /// Opens `path` read-only, refuses a directory or a DOCTYPE in the prolog, and creates the reader.
     init(path: String, errors: XMLErrorCollector) throws(OpenFailure) {
@@ -63,6 +65,7 @@ final class XMLStreamReader {
 
     deinit {
         xmlFreeTextReader(reader)
+        if let takenDocument { xmlFreeDoc(takenDocument) }
         // A validation context handed to the reader is the caller's to free, after the reader.
         if let validation { xmlSchemaFreeValidCtxt(validation) }
         close(descriptor)
@@ -103,6 +106,15 @@ final class XMLStreamReader {
             if step != .node { return step }
             if nodeType == Self.documentTypeNode { return .failed }
         }
+    }
+
+    /// After `read()` failed: true when the document had a DOCTYPE (libxml2 may fail on the DOCTYPE's
+    /// entities before the reader ever returns the DOCTYPE node). Call at most once, and only after a failure.
+    func stoppedInsideDoctype() -> Bool {
+        // xmlTextReaderCurrentDoc hands the document over to the caller (the reader will no longer free it).
+        guard takenDocument == nil, let document = xmlTextReaderCurrentDoc(reader) else { return false }
+        takenDocument = document
+        return document.pointee.intSubset != nil || document.pointee.extSubset != nil
     }
 
     /// The current node's type (`elementNode`, `endElementNode`, `documentTypeNode`…).

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+@testable import QuadraCore
+
+/// Stage 1 over fixture nights: every bad line, row or file becomes one diagnostic, the rest is still read.
+@Suite struct NightReaderTests {
+    static let nights = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/nights")
+
+    func read(_ name: String) throws -> NightInputs {
+        try NightReader(timeZone: .rome, registerXML: nil).read(directory: Self.nights.appendingPathComponent(name))
+    }
+
+    @Test func readsPlainAndGzipLogsAcrossFilesCountingARepeatOnce() throws {
+        let inputs = try read("valid-mixed")
+        #expect(inputs.diagnostics.isEmpty, "\(inputs.diagnostics)")
+        #expect(inputs.ledger.sales.count == 2)
+        let first = try #require(inputs.ledger.sales[SaleKey(terminal: "A", sale: "1")])
+        #expect(first.receipts.count == 1, "the receipt_issued repeated in the rotated .gz counts once")
+        #expect(first.receipts.first?.event.receiptUuid == "u-1")
+        #expect(first.receipts.first?.event.documentNumber == "7")
+        let second = try #require(inputs.ledger.sales[SaleKey(terminal: "A", sale: "2")])
+        #expect(second.sale?.payment == .ticket)
+        #expect(second.sale?.lines == [VatAmount(vat: try #require(VatCode("N2")), gross: Money(cents: 700))])
+        #expect(inputs.files.map(\.path) == ["acube/E9-1/receipts.json", "pos/a-1.jsonl", "pos/a-2.jsonl.gz"])
+        #expect(inputs.files.map(\.recordsRead) == [1, 2, 2], "blank lines are not records")
+        let gz = try #require(inputs.files.first { $0.path == "pos/a-2.jsonl.gz" })
+        let raw = try Data(contentsOf: Self.nights.appendingPathComponent("valid-mixed/pos/a-2.jsonl.gz"))
+        #expect(gz.sha256 == SHA256.hexDigest(of: Array(raw)), "the hash is of the file as stored")
+        #expect(inputs.acube["E9-1"]?.receipts["u-1"]?.totalAmount == Money(cents: 500))
+    }
+
+    @Test func eachBadLineIsRejectedAloneWithFileAndLine() throws {
+        let inputs = try read("invalid-pos")
+        let bad = inputs.diagnostics.filter { $0.location.file == "pos/bad-lines.jsonl" }
+            .map { "\($0.location.line ?? 0): \($0.message)" }
+        #expect(
+            bad == [
+                "2: bad JSON at column 83: a string is not valid UTF-8",
+                "3: bad JSON at column 64: the text ends inside an object",
+                "4: expected a JSON object, found an array",
+                "5: bad \"ts\": expected an RFC 3339 timestamp with an offset, found \"2026-11-21T10:03:00\"",
+                "6: bad \"amount\": expected a whole number of cents, found a string \"500\"",
+                "7: conflicting sale 1 on terminal A: a different one was already read at pos/bad-lines.jsonl:1; this line is ignored",
+                "8: bad \"reason\": expected one of unreachable, timeout, offline, http_5xx, rejected, found \"meteor\"",
+            ])
+        let sale = try #require(inputs.ledger.sales[SaleKey(terminal: "A", sale: "1")])
+        #expect(sale.sale?.total == Money(cents: 500), "the first sale event stands")
+        let record = try #require(inputs.files.first { $0.path == "pos/bad-lines.jsonl" })
+        #expect(record.recordsRead == 8)
+        #expect(record.recordsRejected == 7)
+    }
+
+    @Test func aTruncatedGzipKeepsTheLinesBeforeTheDamage() throws {
+        let inputs = try read("invalid-pos")
+        let truncated = inputs.diagnostics.filter { $0.location.file == "pos/truncated.jsonl.gz" }
+        #expect(truncated.count == 1)
+        #expect(truncated.first?.message.hasPrefix("truncated gzip stream") == true)
+        let salesOfB = inputs.ledger.sales.keys.filter { $0.terminal == "B" }
+        #expect(salesOfB.count > 10 && salesOfB.count < 400, "the lines before the damage were read")
+        let record = try #require(inputs.files.first { $0.path == "pos/truncated.jsonl.gz" })
+        #expect(record.recordsRead == salesOfB.count)
+        #expect(record.recordsRejected == 1)
+    }
+
+    @Test func aBadAcubeMemberIsRejectedAloneAndABrokenPageWhole() throws {
+        let inputs = try read("invalid-acube")
+        let messages = inputs.diagnostics.map(\.description)
+        #expect(
+            messages == [
+                "acube/E9-1/journals.json:1: bad JSON at line 1, column 24: the text ends inside an object; the whole file is skipped",
+                "acube/E9-1/receipts.json:3: bad \"type\": expected sale, return or void, found \"refund\"",
+                "acube/E9-1/receipts.json:4: missing required key \"uuid\"",
+            ])
+        #expect(inputs.acube["E9-1"]?.receipts.keys.sorted() == ["u-1"])
+        #expect(inputs.files.first { $0.path == "acube/E9-1/journals.json" }?.recordsRejected == 1)
+    }
+
+    @Test func aMissingNightIsAnOperationalError() {
+        #expect(throws: NightReadError.self) {
+            try NightReader(timeZone: .rome, registerXML: nil).read(directory: URL(fileURLWithPath: "/nonexistent"))
+        }
+    }
+
+    @Test func aMissingPartIsNotAnError() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let inputs = try NightReader(timeZone: .rome, registerXML: nil).read(directory: empty)
+        #expect(inputs.files.isEmpty && inputs.diagnostics.isEmpty && inputs.acube.isEmpty)
+    }
+}
