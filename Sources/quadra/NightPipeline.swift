@@ -28,11 +28,14 @@ struct NightPipeline {
         let started = Self.now()
         // 1. read
         var reader = NightReader(timeZone: options.timeZone, registerXML: LibXMLRegisterReader())
-        reader.onFileRead = nil
+        let progress = Progress(label: "reading file")
+        reader.onFileRead = { progress.step($0) }
         let inputs: NightInputs
         do {
             inputs = try reader.read(directory: options.input)
+            progress.finish()
         } catch let error as NightReadError {
+            progress.finish()
             throw UsageFailure(message: error.message)
         }
         // 2. reconcile

@@ -1,0 +1,34 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One-line progress on standard error, shown only when standard error is a terminal.
+final class Progress: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var count = 0
+    private let label: String
+
+    init(label: String, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+        self.label = label
+        self.enabled = enabled
+    }
+
+    /// Counts one more item and redraws the line.
+    func step(_ item: String) {
+        guard enabled else { return }
+        lock.lock()
+        count += 1
+        let text = "\r\u{1B}[2K\(label) \(count): \(item)"
+        lock.unlock()
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Clears the line.
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}

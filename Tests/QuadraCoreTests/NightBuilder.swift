@@ -1,0 +1,235 @@
+import Testing
+
+@testable import QuadraCore
+
+/// Builds `NightInputs` from short inline inputs, the way `NightReader` would from files: POS lines go through
+/// `JSONParser` + `PosEventDecoder` + `SaleLedger`, A-Cube pages through `AcubeExportReader`, register entries
+/// are made directly. `reconcile(asOf:)` runs the reconciler in Europe/Rome.
+struct NightBuilder {
+    static let pem = "E001-000001"
+
+    var inputs = NightInputs()
+    let timeZone = FiscalTimeZone.rome
+    private var linesRead: [String: Int] = [:]
+    private var registerLines = 1
+
+    /// A night whose PEMs in `acubeFor` have an (empty) `acube/<PEM>/` folder, so A-Cube side rules run.
+    init(acubeFor pems: [String] = [NightBuilder.pem]) {
+        for pem in pems { inputs.acube[pem] = AcubeData(pem: pem) }
+    }
+
+    // MARK: - POS logs
+
+    /// Reads JSON Lines into the ledger; a rejected line becomes a diagnostic, as `NightReader` does.
+    mutating func pos(_ lines: String..., file: String = "pos/T1.jsonl") {
+        for line in lines {
+            let number = (linesRead[file] ?? 0) + 1
+            linesRead[file] = number
+            let location = SourceLocation(file: file, line: number)
+            do {
+                let value = try JSONParser.parse(Array(line.utf8), firstLine: number)
+                let record = try PosEventDecoder.decode(value)
+                if let conflict = inputs.ledger.add(record, at: location) {
+                    inputs.diagnostics.append(Diagnostic(location: location, message: conflict))
+                }
+            } catch let error as JSONParseError {
+                inputs.diagnostics.append(
+                    Diagnostic(location: location, message: "bad JSON at column \(error.column): \(error.message)"))
+            } catch let error as PosEventDecoder.Rejection {
+                inputs.diagnostics.append(Diagnostic(location: location, message: error.message))
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+    }
+
+    static func sale(
+        _ sale: String, at ts: String, total: String, payment: String = "electronic", pem: String = pem,
+        terminal: String = "T1", lines: [(vat: String, gross: String)]? = nil
+    ) -> String {
+        let saleLines = (lines ?? [("22.00", total)]).map { "{\"vat\":\"\($0.vat)\",\"gross\":\"\($0.gross)\"}" }
+        return "{\"ts\":\"\(ts)\",\"event\":\"sale\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
+            + "\"pem\":\"\(pem)\",\"total\":\"\(total)\",\"payment\":\"\(payment)\","
+            + "\"lines\":[\(saleLines.joined(separator: ","))]}"
+    }
+
+    static func request(
+        _ sale: String, _ posRefId: String, at ts: String, amount: Int, kind: String = "purchase",
+        terminal: String = "T1"
+    ) -> String {
+        "{\"ts\":\"\(ts)\",\"event\":\"payment_request\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
+            + "\"posRefId\":\"\(posRefId)\",\"kind\":\"\(kind)\",\"amount\":\(amount)}"
+    }
+
+    static func response(
+        _ sale: String, _ posRefId: String, at ts: String, success: Bool, amount: Int? = nil,
+        userOverride: Bool = false, terminal: String = "T1"
+    ) -> String {
+        "{\"ts\":\"\(ts)\",\"event\":\"payment_response\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
+            + "\"posRefId\":\"\(posRefId)\",\"success\":\(success)"
+            + (amount.map { ",\"amount\":\($0)" } ?? "") + (userOverride ? ",\"userOverride\":true" : "")
+            + ",\"hostResponseText\":\"\(success ? "APPROVED" : "DECLINED")\"}"
+    }
+
+    static func issued(
+        _ sale: String, _ uuid: String, at ts: String, total: String, pem: String = pem, terminal: String = "T1",
+        documentNumber: String = "0001-0001"
+    ) -> String {
+        "{\"ts\":\"\(ts)\",\"event\":\"receipt_issued\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
+            + "\"pem\":\"\(pem)\",\"receiptUuid\":\"\(uuid)\",\"documentNumber\":\"\(documentNumber)\","
+            + "\"total\":\"\(total)\"}"
+    }
+
+    static func failed(_ sale: String, at ts: String, reason: String, pem: String = pem, terminal: String = "T1")
+        -> String
+    {
+        "{\"ts\":\"\(ts)\",\"event\":\"receipt_failed\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
+            + "\"pem\":\"\(pem)\",\"reason\":\"\(reason)\"}"
+    }
+
+    static func started(at ts: String, terminal: String = "T1") -> String {
+        "{\"ts\":\"\(ts)\",\"event\":\"pos_started\",\"terminal\":\"\(terminal)\"}"
+    }
+
+    // MARK: - A-Cube exports
+
+    /// Reads A-Cube export pages (`{"members":[…]}`) or arrays into `acube/<pem>/`, creating the folder.
+    mutating func acube(
+        _ pem: String = pem, receipts: [String] = [], journals: [String] = [], notifications: [String] = [],
+        emergencyReports: [String] = []
+    ) {
+        var data = inputs.acube[pem] ?? AcubeData(pem: pem)
+        let files: [(InputKind, String, String?)] = [
+            (.acubeReceipts, "receipts.json", receipts.isEmpty ? nil : Self.page(receipts)),
+            (.acubeJournals, "journals.json", journals.isEmpty ? nil : Self.page(journals)),
+            (.acubeNotifications, "notifications.json", notifications.isEmpty ? nil : Self.page(notifications)),
+            (
+                .acubeEmergencyReports, "emergency-reports.json",
+                emergencyReports.isEmpty ? nil : "[" + emergencyReports.joined(separator: ",\n") + "]"
+            ),
+        ]
+        for (kind, name, text) in files {
+            guard let text else { continue }
+            let result = AcubeExportReader.read(
+                Array(text.utf8), kind: kind, displayPath: "acube/\(pem)/\(name)", timeZone: timeZone, into: &data)
+            inputs.diagnostics.append(contentsOf: result.diagnostics)
+        }
+        inputs.acube[pem] = data
+    }
+
+    /// An A-Cube list page, one member per line.
+    static func page(_ members: [String]) -> String {
+        "{\"members\":[\n" + members.joined(separator: ",\n") + "\n],\"total\":\(members.count),\"page\":1,\"size\":50}"
+    }
+
+    /// An A-Cube receipt; `at` is A-Cube's naive local `document_datetime`.
+    static func receipt(
+        _ uuid: String, at: String, total: String? = nil, type: String = "sale", parent: String? = nil,
+        documentNumber: String = "0001-0001"
+    ) -> String {
+        "{\"uuid\":\"\(uuid)\",\"type\":\"\(type)\",\"total_amount\":\(total.map { "\"\($0)\"" } ?? "null"),"
+            + "\"document_number\":\"\(documentNumber)\",\"document_datetime\":\"\(at)\","
+            + "\"parent_receipt_uuid\":\(parent.map { "\"\($0)\"" } ?? "null")}"
+    }
+
+    static func journal(_ date: String, status: String, pem: String = pem, uuid: String? = nil) -> String {
+        "{\"uuid\":\"\(uuid ?? "j-" + date)\",\"pem_serial_number\":\"\(pem)\",\"date\":\"\(date)\","
+            + "\"sequence_number\":1,\"total_receipts\":1,\"total_amount\":\"1.00\",\"status\":\"\(status)\"}"
+    }
+
+    /// A notification keyed on `code` (SYS-C-01, SYS-I-01, SYS-W-01, SYS-I-02).
+    static func notification(_ uuid: String, code: String, at: String) -> String {
+        "{\"uuid\":\"\(uuid)\",\"message\":\"m\",\"scope\":\"pem\",\"source\":\"mf2\",\"level\":\"info\","
+            + "\"created_at\":\"\(at)\",\"type\":\"T\",\"code\":\"\(code)\",\"payload\":{}}"
+    }
+
+    static func offline(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-C-01", at: at) }
+    static func online(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-I-01", at: at) }
+    static func commFailure(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-W-01", at: at) }
+    static func commRestored(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-I-02", at: at) }
+
+    // MARK: - Registers
+
+    /// Adds one register entry as a reader would produce it; each entry gets the next line of `file`.
+    mutating func register(
+        pem: String = pem, at recordedAt: String, sale: String?, payment: PaymentMethod = .cash,
+        lines: [(vat: String, gross: String)], file: String = "emergency/r.csv"
+    ) {
+        registerLines += 1
+        let instant = timeZone.instant(of: TimestampParser.parse(recordedAt)!)
+        inputs.registers.append(
+            RegisterEntry(
+                pem: pem, recordedAt: instant, fiscalDay: timeZone.fiscalDay(of: instant), sale: sale,
+                payment: payment, lines: lines.map { VatAmount(vat: VatCode($0.vat)!, gross: Money.parse($0.gross)!) },
+                source: SourceLocation(file: file, line: registerLines)))
+    }
+
+    // MARK: - Reconciling
+
+    /// An absolute instant from RFC 3339 text.
+    static func instant(_ text: String) -> Instant {
+        guard let value = TimestampParser.parseAbsolute(text) else { fatalError("bad timestamp in a test: \(text)") }
+        return value
+    }
+
+    static func day(_ text: String) -> FiscalDay {
+        guard let value = FiscalDay.parse(text) else { fatalError("bad day in a test: \(text)") }
+        return value
+    }
+
+    func reconcile(
+        asOf: String, state: StateSnapshot = StateSnapshot(), recoveries: [String: RecoveryOutcome] = [:],
+        rejectedSubmissions: [PemDay: String] = [:]
+    ) -> Reconciliation {
+        Reconciler.reconcile(
+            inputs,
+            context: ReconcileContext(
+                asOf: Self.instant(asOf), timeZone: timeZone, state: state, recoveries: recoveries,
+                rejectedSubmissions: rejectedSubmissions))
+    }
+}
+
+// MARK: - Small helpers for assertions
+
+extension Finding {
+    /// The contract's subject of the finding (formats.md §3), as short text.
+    var subjectText: String {
+        switch code {
+        case .paymentInProgress, .paymentRecoveredApproved, .paymentRecoveredDeclined, .paymentManualOverride,
+            .paymentStillInProgress, .paymentNotFound, .paymentUnreachable, .paymentAmountMismatch:
+            return posRefId ?? "?"
+        case .doubleCharge, .receiptMissing, .receiptNotInJournal, .receiptAmountMismatch, .receiptForUnpaidSale,
+            .offlineSaleNotRecorded:
+            return sale ?? "?"
+        case .offlineRecordUnsubmitted:
+            return sale ?? "row " + subjectRest.joined(separator: ":")
+        case .orphanReceipt, .receiptDuringOffline:
+            return receiptUuid ?? "?"
+        case .journalNotClosed, .submissionRejected:
+            return "\(pem ?? "?") \(fiscalDay?.description ?? "?")"
+        case .acubeDataMissing:
+            return pem ?? "?"
+        case .platformOffline, .communicationIncident, .offlinePeriodNotNotified:
+            return "\(pem ?? "?") \(subjectRest.first ?? "?")"
+        case .inputRejected:
+            return detail
+        }
+    }
+
+    /// `CODE subject`.
+    var codeAndSubject: String { code.rawValue + " " + subjectText }
+}
+
+extension Reconciliation {
+    /// Every finding as `CODE subject`, as a set.
+    var codeSubjects: Set<String> { Set(findings.map(\.codeAndSubject)) }
+
+    /// Every finding as `CODE subject`, in report order.
+    var orderedCodeSubjects: [String] { findings.map(\.codeAndSubject) }
+
+    /// The one finding with this code, if exactly one.
+    func only(_ code: FindingCode) -> Finding? {
+        let matching = findings.filter { $0.code == code }
+        return matching.count == 1 ? matching[0] : nil
+    }
+}
