@@ -27,8 +27,10 @@ public struct Manifest: Sendable {
             JSONText.array(
                 entries.map { entry in
                     JSONText.object(
-                        [("path", JSONText.quoted(entry.path)), ("sha256", JSONText.quoted(entry.sha256)),
-                            ("bytes", String(entry.bytes))], level: 2)
+                        [
+                            ("path", JSONText.quoted(entry.path)), ("sha256", JSONText.quoted(entry.sha256)),
+                            ("bytes", String(entry.bytes)),
+                        ], level: 2)
                 }, level: 1)
         }
         let body = JSONText.object(

@@ -177,7 +177,9 @@ public struct NightReader {
 
     // MARK: - Directory walking
 
-    private func rejectUnreadable(_ displayPath: String, kind: InputKind, _ error: any Error, _ inputs: inout NightInputs) {
+    private func rejectUnreadable(
+        _ displayPath: String, kind: InputKind, _ error: any Error, _ inputs: inout NightInputs
+    ) {
         inputs.diagnostics.append(
             Diagnostic(
                 location: SourceLocation(file: displayPath),
@@ -208,7 +210,8 @@ public struct NightReader {
         }
         return names.filter { !$0.hasPrefix(".") }.sorted().map { name in
             var childIsDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &childIsDirectory)
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent(name).path, isDirectory: &childIsDirectory)
             return (name, childIsDirectory.boolValue)
         }
     }

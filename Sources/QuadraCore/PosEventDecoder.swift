@@ -5,8 +5,10 @@ public enum PosEventDecoder {
         public var message: String
     }
 
-    public static let events = ["sale", "payment_request", "payment_response", "receipt_issued", "receipt_failed",
-        "pos_started"]
+    public static let events = [
+        "sale", "payment_request", "payment_response", "receipt_issued", "receipt_failed",
+        "pos_started",
+    ]
 
     /// Decodes a parsed line. Unknown keys are ignored; a missing key, a bad type or an unknown event rejects it.
     public static func decode(_ value: JSONValue) throws(Rejection) -> PosRecord {
@@ -21,7 +23,8 @@ public enum PosEventDecoder {
             return PosRecord(terminal: terminal, sale: try reader.optionalString("sale"), event: .posStarted(at: at))
         }
         guard events.contains(eventName) else {
-            throw Rejection(message: "unknown event \"\(eventName)\": expected one of \(events.joined(separator: ", "))")
+            throw Rejection(
+                message: "unknown event \"\(eventName)\": expected one of \(events.joined(separator: ", "))")
         }
         let sale = try reader.nonEmptyString("sale")
         let event: PosEvent
@@ -118,9 +121,12 @@ struct FieldReader {
 
     func positiveMoney(_ key: String) throws(Rejection) -> Money {
         let value = try required(key)
-        guard case .string(let text) = value else { throw badType(key, "a decimal string of euros like \"12.50\"", value) }
+        guard case .string(let text) = value else {
+            throw badType(key, "a decimal string of euros like \"12.50\"", value)
+        }
         guard let money = Money.parse(text), money.cents > 0 else {
-            throw Rejection(message: "bad \"\(key)\": expected a decimal amount above zero like \"12.50\", found \"\(text)\"")
+            throw Rejection(
+                message: "bad \"\(key)\": expected a decimal amount above zero like \"12.50\", found \"\(text)\"")
         }
         return money
     }
@@ -166,13 +172,16 @@ struct FieldReader {
         lines.reserveCapacity(items.count)
         for (position, item) in items.enumerated() {
             guard case .object(let line) = item else {
-                throw Rejection(message: "bad \"\(key)\"[\(position)]: expected an object, found \(item.typeDescription)")
+                throw Rejection(
+                    message: "bad \"\(key)\"[\(position)]: expected an object, found \(item.typeDescription)")
             }
             let lineReader = FieldReader(object: line)
             let vatText = try lineReader.string("vat")
             guard let vat = VatCode(vatText) else {
                 throw Rejection(
-                    message: "bad \"\(key)\"[\(position)].vat: expected an A-Cube vat_rate_code like \"22.00\" or \"N1\", found \"\(vatText)\"")
+                    message:
+                        "bad \"\(key)\"[\(position)].vat: expected an A-Cube vat_rate_code like \"22.00\" or \"N1\", found \"\(vatText)\""
+                )
             }
             let gross = try lineReader.positiveMoney("gross")
             lines.append(VatAmount(vat: vat, gross: gross))

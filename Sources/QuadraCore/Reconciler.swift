@@ -35,8 +35,10 @@ public struct Reconciler {
 
     private mutating func run() -> Reconciliation {
         buildIndexes()
-        let sales = inputs.ledger.sales.values.sorted { SaleKey(terminal: $0.terminal, sale: $0.saleId)
-            < SaleKey(terminal: $1.terminal, sale: $1.saleId) }
+        let sales = inputs.ledger.sales.values.sorted {
+            SaleKey(terminal: $0.terminal, sale: $0.saleId)
+                < SaleKey(terminal: $1.terminal, sale: $1.saleId)
+        }
         for sale in sales { evaluate(sale) }
         evaluateRegisters()
         for pem in inputs.acube.keys.sorted() { evaluateAcubeSide(pem) }
@@ -100,7 +102,9 @@ public struct Reconciler {
     private mutating func evaluate(_ sale: SaleRecord) {
         let saleEvent = sale.sale
         let pem = saleEvent?.pem
-        let day = (saleEvent?.at ?? sale.attempts.first?.at ?? sale.receipts.first?.event.at).map { zone.fiscalDay(of: $0) }
+        let day = (saleEvent?.at ?? sale.attempts.first?.at ?? sale.receipts.first?.event.at).map {
+            zone.fiscalDay(of: $0)
+        }
         var approvedAttempts: [(attempt: SaleRecord.Attempt, amount: Money?)] = []
         var allDeclined = !sale.attempts.isEmpty
         for attempt in sale.attempts {
@@ -113,7 +117,9 @@ public struct Reconciler {
                     add(
                         .paymentAmountMismatch, sale: sale, pem: pem, day: day, posRefId: attempt.posRefId,
                         amount: amount,
-                        detail: "attempt \(attempt.posRefId) was approved for \(amount) but the sale total is \(saleEvent.total)")
+                        detail:
+                            "attempt \(attempt.posRefId) was approved for \(amount) but the sale total is \(saleEvent.total)"
+                    )
                 }
             case .declined:
                 break
@@ -175,7 +181,9 @@ public struct Reconciler {
             }
             return .declined
         case .stillRunning(let detail)?:
-            add(.paymentStillInProgress, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested, detail: detail)
+            add(
+                .paymentStillInProgress, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested,
+                detail: detail)
         case .notFound(let detail)?:
             add(.paymentNotFound, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested, detail: detail)
         case .unreachable(let detail)?:
@@ -185,7 +193,9 @@ public struct Reconciler {
             let origin = attempt.requestSource.map { " (\($0))" } ?? ""
             add(
                 .paymentInProgress, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested,
-                detail: "attempt \(ref) (\(kind.rawValue))\(sent)\(origin) has no response in the POS log and was not recovered from Spice")
+                detail:
+                    "attempt \(ref) (\(kind.rawValue))\(sent)\(origin) has no response in the POS log and was not recovered from Spice"
+            )
             if let request = attempt.request {
                 openAttempts.append(
                     OpenAttempt(terminal: sale.terminal, sale: sale.saleId, posRefId: ref, kind: request.kind))
@@ -214,13 +224,15 @@ public struct Reconciler {
                     add(
                         .offlineSaleNotRecorded, sale: sale, pem: pem, day: day, amount: saleEvent.total,
                         detail: "paid sale rung up at \(zone.format(saleEvent.at)) during the \(window.kind.rawValue)"
-                            + " offline window from \(zone.format(window.start)) has no receipt and is in no emergency register")
+                            + " offline window from \(zone.format(window.start)) has no receipt and is in no emergency register"
+                    )
                     offlineSalesWithoutReceipt.append(sale)
                 }
             } else if !inRegister {
                 add(
                     .receiptMissing, sale: sale, pem: pem, day: day, amount: saleEvent.total,
-                    detail: "paid sale (\(saleEvent.payment.rawValue)) rung up at \(zone.format(saleEvent.at)) has no receipt"
+                    detail:
+                        "paid sale (\(saleEvent.payment.rawValue)) rung up at \(zone.format(saleEvent.at)) has no receipt"
                         + " and is in no emergency register")
             }
         }
@@ -271,8 +283,10 @@ public struct Reconciler {
             let pemDay = PemDay(pem: entry.pem, day: entry.fiscalDay)
             guard !isCovered(pemDay) else { continue }
             if let saleId = entry.sale {
-                let gross = inputs.registers.filter { $0.pem == entry.pem && $0.sale == saleId && $0.fiscalDay == entry.fiscalDay }
-                    .reduce(Money.zero) { $0 + $1.gross }
+                let gross = inputs.registers.filter {
+                    $0.pem == entry.pem && $0.sale == saleId && $0.fiscalDay == entry.fiscalDay
+                }
+                .reduce(Money.zero) { $0 + $1.gross }
                 findings.append(
                     Finding(
                         code: .offlineRecordUnsubmitted, pem: entry.pem, fiscalDay: entry.fiscalDay,
@@ -284,7 +298,8 @@ public struct Reconciler {
                     Finding(
                         code: .offlineRecordUnsubmitted, pem: entry.pem, fiscalDay: entry.fiscalDay,
                         amount: entry.gross,
-                        detail: "register row \(entry.source) recorded at \(zone.format(entry.recordedAt)) names no sale,"
+                        detail:
+                            "register row \(entry.source) recorded at \(zone.format(entry.recordedAt)) names no sale,"
                             + " and no emergency report covers \(entry.pem) on \(entry.fiscalDay)",
                         subjectRest: Self.locationKey(entry.source)))
             }
@@ -370,7 +385,8 @@ public struct Reconciler {
             let window = (clientWindows[pem] ?? []).first { $0.overlaps(from: dayStart, to: dayEnd, asOf: asOf) }
             var reason: String?
             if let window, first != nil {
-                reason = "the day had a client offline window from \(zone.format(window.start)) and receipts issued"
+                reason =
+                    "the day had a client offline window from \(zone.format(window.start)) and receipts issued"
                     + " through the API"
             } else if let first, asOf.millis - first.millis > 24 * 3_600_000 {
                 reason = "it is still open more than 24 h after its first document (\(zone.format(first)))"

@@ -24,7 +24,9 @@ public enum RunSummary {
             }
         }
         if !uploads.isEmpty {
-            lines.append("Prepared \(uploads.count) emergency upload\(uploads.count == 1 ? "" : "s") in \(outputDirectory)/uploads/.")
+            lines.append(
+                "Prepared \(uploads.count) emergency upload\(uploads.count == 1 ? "" : "s") in \(outputDirectory)/uploads/."
+            )
         }
         lines.append("Report: \(outputDirectory)/reconciliation.xml and \(outputDirectory)/findings.csv")
         switch report.exitStatus {

@@ -8,7 +8,9 @@ public struct UploadItem: Sendable, Hashable {
     public var payment: PaymentMethod
     public var lines: [VatAmount]
 
-    public init(pem: String, day: FiscalDay, sale: String?, recordedAt: Instant, payment: PaymentMethod, lines: [VatAmount]) {
+    public init(
+        pem: String, day: FiscalDay, sale: String?, recordedAt: Instant, payment: PaymentMethod, lines: [VatAmount]
+    ) {
         self.pem = pem
         self.day = day
         self.sale = sale

@@ -51,7 +51,9 @@ struct NightPipeline {
         let report = ReconciliationReport(run: run, inputs: inputs.files, findings: reconciliation.findings)
         var out = try OutputDirectory(root: options.output)
         try ReportFiles.write(report: report, uploads: reconciliation.uploads, xml: true, into: &out)
-        print(RunSummary.render(report, uploads: reconciliation.uploads, outputDirectory: options.output.path), terminator: "")
+        print(
+            RunSummary.render(report, uploads: reconciliation.uploads, outputDirectory: options.output.path),
+            terminator: "")
         return report.exitStatus
     }
 

@@ -76,7 +76,9 @@ struct PrepareCommand: ParsableCommand {
         var output = try OutputDirectory(root: URL(fileURLWithPath: out))
         try ReportFiles.write(report: report, uploads: uploads, xml: false, into: &output)
         for diagnostic in diagnostics { FileHandle.printError("\(diagnostic)\n") }
-        print("Prepared \(uploads.count) upload\(uploads.count == 1 ? "" : "s") from \(entries.count) register entries in \(out)/uploads/; \(diagnostics.count) rejected.")
+        print(
+            "Prepared \(uploads.count) upload\(uploads.count == 1 ? "" : "s") from \(entries.count) register entries in \(out)/uploads/; \(diagnostics.count) rejected."
+        )
         throw ExitCode(diagnostics.isEmpty ? 0 : 1)
     }
 }

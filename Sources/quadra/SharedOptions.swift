@@ -15,7 +15,8 @@ struct ClockOptions: ParsableArguments {
 
     func fiscalTimeZone() throws -> FiscalTimeZone {
         guard let zone = FiscalTimeZone(identifier: timezone) else {
-            throw UsageFailure(message: "--timezone: unknown time zone \"\(timezone)\": expected an IANA name like Europe/Rome")
+            throw UsageFailure(
+                message: "--timezone: unknown time zone \"\(timezone)\": expected an IANA name like Europe/Rome")
         }
         return zone
     }
@@ -27,7 +28,9 @@ struct ClockOptions: ParsableArguments {
         }
         guard let instant = TimestampParser.parseAbsolute(asOf) else {
             throw UsageFailure(
-                message: "--as-of: expected an RFC 3339 timestamp with an offset like 2026-11-22T06:00:00+01:00, found \"\(asOf)\"")
+                message:
+                    "--as-of: expected an RFC 3339 timestamp with an offset like 2026-11-22T06:00:00+01:00, found \"\(asOf)\""
+            )
         }
         return (instant, true)
     }

@@ -7,7 +7,8 @@ import Testing
 @Suite struct SampleNightTests {
     static let night = "Samples/night-2026-11-21"
     static let asOf = "2026-11-22T06:00:00+01:00"
-    static let goldens = QuadraBinary.packageRoot.appendingPathComponent("Tests/QuadraEndToEndTests/Fixtures/night-2026-11-21")
+    static let goldens = QuadraBinary.packageRoot.appendingPathComponent(
+        "Tests/QuadraEndToEndTests/Fixtures/night-2026-11-21")
     static let outputs = [
         "findings.csv", "reconciliation.xml", "manifest.json", "uploads/E001-000001/2026-11-21.json",
         "uploads/E001-000001/2026-11-21.xml",
@@ -15,7 +16,9 @@ import Testing
 
     @Test func sampleNightMatchesGoldens() throws {
         let out = try QuadraBinary.temporaryDirectory("sample")
-        let result = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        let result = try QuadraBinary.run([
+            "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
+        ])
         #expect(result.status == 1, "the sample night has action findings: \(result.stderr)")
         #expect(result.stdout.contains("OFFLINE_RECORD_UNSUBMITTED 3"))
         let written = try FileManager.default.subpathsOfDirectory(atPath: out.path).filter { !$0.hasSuffix("/") }
@@ -36,7 +39,9 @@ import Testing
                 continue
             }
             let expected = try Data(contentsOf: golden)
-            #expect(actual == expected, "\(name) differs from its golden:\n\(diff(golden, out.appendingPathComponent(name)))")
+            #expect(
+                actual == expected,
+                "\(name) differs from its golden:\n\(diff(golden, out.appendingPathComponent(name)))")
         }
     }
 
@@ -59,7 +64,9 @@ import Testing
         let first = try QuadraBinary.temporaryDirectory("first")
         let second = try QuadraBinary.temporaryDirectory("second")
         for out in [first, second] {
-            _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+            _ = try QuadraBinary.run([
+                "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
+            ])
         }
         for name in Self.outputs {
             let a = try Data(contentsOf: first.appendingPathComponent(name))
@@ -82,7 +89,8 @@ import Testing
     @Test func staleUploadsAreRemovedAndOthersKept() throws {
         let out = try QuadraBinary.temporaryDirectory("stale")
         let stale = out.appendingPathComponent("uploads/E001-000001/2026-11-19.json")
-        try FileManager.default.createDirectory(at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: stale)
         let unrelated = out.appendingPathComponent("notes.txt")
         try Data("mine".utf8).write(to: unrelated)
@@ -98,10 +106,14 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/night"))
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written when the run cannot be done")
-        let badAsOf = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", "yesterday"])
+        let badAsOf = try QuadraBinary.run([
+            "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", "yesterday",
+        ])
         #expect(badAsOf.status == 2)
         #expect(badAsOf.stderr.contains("--as-of"))
-        let badZone = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--timezone", "Mars/Olympus"])
+        let badZone = try QuadraBinary.run([
+            "run", "--offline", "--input", Self.night, "--out", out.path, "--timezone", "Mars/Olympus",
+        ])
         #expect(badZone.status == 2)
         #expect(badZone.stderr.contains("Mars/Olympus"))
         let usage = try QuadraBinary.run(["run", "--offline"])
@@ -125,11 +137,14 @@ import Testing
         ])
         #expect(result.status == 1, "register-T1.csv has one bad row")
         #expect(result.stderr.contains("register-T1.csv:5: bad payment"))
-        let day21 = try String(contentsOf: out.appendingPathComponent("uploads/E001-000001/2026-11-21.json"), encoding: .utf8)
+        let day21 = try String(
+            contentsOf: out.appendingPathComponent("uploads/E001-000001/2026-11-21.json"), encoding: .utf8)
         #expect(day21.contains("\"documents_count\": 3"))
         #expect(day21.contains("\"cash_payment_amount\": \"42.50\""))
         // A supplier's preparation knows nothing of coverage: the 20th is prepared too.
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("uploads/E001-000001/2026-11-20.json").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: out.appendingPathComponent("uploads/E001-000001/2026-11-20.json").path))
         let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
         #expect(csv.contains("INPUT_REJECTED"))
     }
