@@ -125,7 +125,7 @@ public enum AcubeExportReader {
         default: break
         }
         guard object["type"]?.stringValue?.uppercased() == "PEM_STATUS_CHANGED" else { return nil }
-        let body = (object["payload"] ?? object["data"])?.objectValue
+        let body = object["payload"]?.objectValue ?? object["data"]?.objectValue
         switch body?["to"]?.stringValue?.uppercased() {
         case "OFFLINE": return .offline
         case "ONLINE": return .online

@@ -1,8 +1,9 @@
 import Foundation
 import QuadraCore
 
-/// Reads an emergency register in XML (formats.md §1.4), streaming, validated against the embedded
-/// `emergency-register.xsd` while it is read.
+/// Reads an emergency register in XML (formats.md §1.4) in two streaming passes: the first checks
+/// well-formedness and the DOCTYPE rule and collects the entries, the second validates against the embedded
+/// `emergency-register.xsd` (libxml2 2.9 drops the parser's own errors once a schema is plugged in, hence two).
 ///
 /// A document that is not well-formed, has a DOCTYPE or fails the schema is rejected whole: no entries and one
 /// whole-file diagnostic listing its errors with their lines. A value the schema cannot judge (a timestamp
@@ -24,7 +25,7 @@ public enum RegisterXMLReader {
         } catch {
             return rejected(displayPath, openFailure: error, kind: kind)
         }
-        var state = State(displayPath: displayPath, namespace: kind.namespace, timeZone: timeZone)
+        var state = State(displayPath: displayPath, timeZone: timeZone)
         var failed = false
         reading: while true {
             switch parser.read() {
@@ -76,7 +77,8 @@ public enum RegisterXMLReader {
         if schemaErrors.total > 0 || outcome != .end || !validator.isValid {
             return rejected(
                 displayPath, errors: schemaErrors, stoppedAt: validator.parserLine,
-                headline: "does not match the \(kind.title) schema (\(kind.schemaFileName)), so the whole file is rejected",
+                headline:
+                    "does not match the \(kind.title) schema (\(kind.schemaFileName)), so the whole file is rejected",
                 recordsRead: state.entriesSeen)
         }
         return RegisterReadResult(
@@ -126,7 +128,6 @@ public enum RegisterXMLReader {
     /// The entries read so far and the entry being read.
     private struct State {
         let displayPath: String
-        let namespace: String
         let timeZone: FiscalTimeZone
         var pem: String?
         var pending: PendingEntry?
@@ -134,9 +135,8 @@ public enum RegisterXMLReader {
         var diagnostics: [Diagnostic] = []
         var entriesSeen = 0
 
-        init(displayPath: String, namespace: String, timeZone: FiscalTimeZone) {
+        init(displayPath: String, timeZone: FiscalTimeZone) {
             self.displayPath = displayPath
-            self.namespace = namespace
             self.timeZone = timeZone
         }
 

@@ -131,7 +131,8 @@ public enum SchemaValidator {
         switch failure {
         case .cannotOpen(let reason):
             Diagnostic(
-                location: SourceLocation(file: displayPath), message: "cannot read the file: \(reason)", wholeFile: true)
+                location: SourceLocation(file: displayPath), message: "cannot read the file: \(reason)", wholeFile: true
+            )
         case .doctype(let line):
             Diagnostic(
                 location: SourceLocation(file: displayPath, line: line), message: XMLSafety.doctypeMessage(for: kind),

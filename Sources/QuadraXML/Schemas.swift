@@ -112,10 +112,11 @@ public enum Schemas {
             </xs:restriction>
           </xs:simpleType>
 
-          <!-- RFC 3339 with an offset: 2026-11-21T19:02:00+01:00, 2026-11-21T18:02:00.250Z. -->
+          <!-- RFC 3339 with an offset: 2026-11-21T19:02:00+01:00, 2026-11-21T18:02:00.250Z (xs:dateTime keeps
+               the digits ASCII). -->
           <xs:simpleType name="Timestamp">
             <xs:restriction base="xs:dateTime">
-              <xs:pattern value="[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+\-][0-9]{2}:[0-9]{2})"/>
+              <xs:pattern value="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+\-]\d{2}:\d{2})"/>
             </xs:restriction>
           </xs:simpleType>
 
@@ -237,7 +238,8 @@ public enum Schemas {
             <xs:sequence>
               <xs:element name="line" type="r:Line" minOccurs="1" maxOccurs="unbounded"/>
             </xs:sequence>
-            <!-- RFC 3339 with offset, or local time in the fiscal zone: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM:SS. -->
+            <!-- RFC 3339 with offset, or local time in the fiscal zone: YYYY-MM-DD HH:MM[:SS] or
+                 YYYY-MM-DDTHH:MM:SS. The reader checks it and rejects only the entry when it is wrong. -->
             <xs:attribute name="recordedAt" type="r:Timestamp" use="required"/>
             <!-- The POS sale id; absent for a sale the POS never logged. -->
             <xs:attribute name="sale" type="xs:token" use="optional"/>

@@ -93,9 +93,19 @@ enum XMLPrologScanner {
         }
     }
 
-    /// The line of a DOCTYPE in the prolog of the open file `descriptor`, read with `pread` (the file
-    /// offset does not move); nil when there is none or the prolog runs past `limit` bytes.
-    static func doctypeLine(descriptor: Int32, limit: Int = 1 << 20) -> Int? {
+    /// What the start of a file says before libxml2 reads it.
+    enum Inspection: Equatable {
+        /// A DOCTYPE starts on this line.
+        case doctype(line: Int)
+        /// UTF-8 or another encoding that keeps ASCII as single bytes, and no DOCTYPE seen.
+        case asciiCompatible
+        /// UTF-16, and no DOCTYPE seen.
+        case utf16
+    }
+
+    /// Reads the prolog of the open file `descriptor` with `pread` (the file offset does not move). A prolog
+    /// running past `limit` bytes is left to libxml2 and the reader's own checks.
+    static func inspect(descriptor: Int32, limit: Int = 1 << 20) -> Inspection {
         var bytes: [UInt8] = []
         let chunk = 64 * 1024
         while true {
@@ -106,11 +116,10 @@ enum XMLPrologScanner {
             }
             bytes.removeLast(chunk - max(count, 0))
             let atEnd = count <= 0
-            switch scan(bytes, isComplete: atEnd) {
-            case .doctype(let line): return line
-            case .noDoctype: return nil
-            case .undecided:
-                if atEnd || bytes.count >= limit { return nil }
+            let outcome = scan(bytes, isComplete: atEnd)
+            if case .doctype(let line) = outcome { return .doctype(line: line) }
+            if outcome == .noDoctype || atEnd || bytes.count >= limit {
+                return narrowUTF16(Array(bytes.prefix(4))) == nil ? .asciiCompatible : .utf16
             }
         }
     }

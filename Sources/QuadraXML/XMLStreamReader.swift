@@ -35,6 +35,9 @@ final class XMLStreamReader {
     private let reader: xmlTextReaderPtr
     private var schema: CompiledSchema?
     private var validation: xmlSchemaValidCtxtPtr?
+    /// Lines of start tags, stepped once per element node; nil for UTF-16 files.
+    private var startTags: StartTagLineScanner?
+    private var elementLine: Int?
     /// The partly built document, once `stoppedInsideDoctype()` took it from the reader: ours to free.
     private var takenDocument: xmlDocPtr?
 
@@ -44,13 +47,23 @@ final class XMLStreamReader {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
         var info = stat()
-        if fstat(descriptor, &info) != 0 || (info.st_mode & S_IFMT) == S_IFDIR {
+        if fstat(descriptor, &info) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw .cannotOpen(reason)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
             close(descriptor)
             throw .cannotOpen("it is a directory, not a file")
         }
-        if let line = XMLPrologScanner.doctypeLine(descriptor: descriptor) {
+        switch XMLPrologScanner.inspect(descriptor: descriptor) {
+        case .doctype(let line):
             close(descriptor)
             throw .doctype(line: line)
+        case .asciiCompatible:
+            startTags = StartTagLineScanner(descriptor: descriptor)
+        case .utf16:
+            startTags = nil
         }
         // xmlReaderForFd reads the descriptor as is: no URL handlers, no decompression, never closes it.
         guard let reader = xmlReaderForFd(descriptor, nil, nil, XMLSafety.parseOptions) else {
@@ -88,14 +101,18 @@ final class XMLStreamReader {
         }
         self.schema = schema
         self.validation = context
+        // A validation pass takes its lines from libxml2's errors: no need to find start tags.
+        startTags = nil
     }
 
     /// Moves to the next node.
     func read() -> Step {
         switch xmlTextReaderRead(reader) {
-        case 1: .node
-        case 0: .end
-        default: .failed
+        case 1:
+            elementLine = nodeType == Self.elementNode ? startTags?.nextStartTagLine() : nil
+            return .node
+        case 0: return .end
+        default: return .failed
         }
     }
 
@@ -129,8 +146,9 @@ final class XMLStreamReader {
     /// True for an element written `<x/>`: no end element node follows.
     var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
 
-    /// The 1-based line of the current node's start (exact past 65535 thanks to `XML_PARSE_BIG_LINES`).
+    /// The 1-based line of the current node: for an element, the line its start tag begins on.
     var line: Int {
+        if let elementLine { return elementLine }
         if let node = xmlTextReaderCurrentNode(reader) {
             let line = Int(xmlGetLineNo(node))
             if line > 0 { return line }
