@@ -1,0 +1,196 @@
+import Foundation
+
+/// Quadra's configuration file (formats.md §6). Secrets are never in it: the A-Cube credentials come from
+/// the environment. Every bound (deadline, concurrency, timeouts, page size) is a setting with a default.
+public struct Configuration: Sendable, Hashable {
+    public var timezone = "Europe/Rome"
+    public var spice = SpiceSettings()
+    public var acube = AcubeSettings()
+
+    public init() {}
+
+    /// Spice recovery settings.
+    public struct SpiceSettings: Sendable, Hashable {
+        public var posName = "Quadra"
+        public var posVersion = "1.0"
+        /// Recovery gives up on an attempt after this many seconds.
+        public var deadlineSeconds: Int64 = 300
+        /// Terminals (Spice base URLs) recovered at once.
+        public var concurrency: Int64 = 8
+        /// One HTTP request's time limit.
+        public var requestTimeoutSeconds: Int64 = 10
+        /// The first pause between two polls; it doubles, with jitter, up to `maximumBackoffSeconds`.
+        public var initialBackoffMilliseconds: Int64 = 500
+        public var maximumBackoffSeconds: Int64 = 15
+        /// For terminals not listed in `terminals`.
+        public var defaultURL: String?
+        /// Terminal → Spice base URL.
+        public var terminals: [String: String] = [:]
+
+        public init() {}
+
+        /// The Spice base URL of `terminal`, if any.
+        public func url(forTerminal terminal: String) -> String? { terminals[terminal] ?? defaultURL }
+    }
+
+    /// A-Cube settings.
+    public struct AcubeSettings: Sendable, Hashable {
+        public enum Role: String, Sendable, Hashable, CaseIterable {
+            case supplier
+            case merchant
+        }
+
+        public var role: Role = .merchant
+        public var baseURL = "https://ereceipts-it-sandbox.acubeapi.com"
+        public var authURL = "https://common-sandbox.api.acubeapi.com"
+        public var pathPrefix = "pems"
+        public var merchantUUID: String?
+        public var pems: [String] = []
+        public var pageSize: Int64 = 100
+        public var requestTimeoutSeconds: Int64 = 30
+        public var maximumRetries: Int64 = 5
+
+        public init() {}
+    }
+
+    /// Every key the file may hold, with what it expects (for messages and the sample's documentation).
+    public static let knownKeys: [String: String] = [
+        "timezone": "an IANA time zone name",
+        "spice.pos_name": "a string", "spice.pos_version": "a string",
+        "spice.deadline_seconds": "an integer from 1 to 86400", "spice.concurrency": "an integer from 1 to 1024",
+        "spice.request_timeout_seconds": "an integer from 1 to 600",
+        "spice.initial_backoff_milliseconds": "an integer from 1 to 60000",
+        "spice.maximum_backoff_seconds": "an integer from 1 to 3600", "spice.default_url": "an http:// URL",
+        "acube.role": "supplier or merchant", "acube.base_url": "an http(s) URL", "acube.auth_url": "an http(s) URL",
+        "acube.path_prefix": "pems or point-of-sales", "acube.merchant_uuid": "a string",
+        "acube.pems": "an array of PEM serial numbers", "acube.page_size": "an integer from 1 to 1000",
+        "acube.request_timeout_seconds": "an integer from 1 to 600", "acube.maximum_retries": "an integer from 0 to 20",
+    ]
+
+    /// Reads and checks a configuration file's text. Throws the first problem, naming its key and line.
+    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> Configuration {
+        let document = try TOMLDocument.parse(text, file: file)
+        for (table, line) in document.tables where !["spice", "spice.terminals", "acube"].contains(table) {
+            throw ConfigurationError(
+                file: file, line: line, key: table, message: "unknown table: expected [spice], [spice.terminals] or [acube]")
+        }
+        var configuration = Configuration()
+        for (key, entry) in document.entries.sorted(by: { $0.value.line < $1.value.line }) {
+            let field = Field(file: file, key: key, entry: entry)
+            if key.hasPrefix("spice.terminals.") {
+                let terminal = String(key.dropFirst("spice.terminals.".count))
+                configuration.spice.terminals[terminal] = try field.url(schemes: ["http"])
+                continue
+            }
+            switch key {
+            case "timezone":
+                let zone = try field.string()
+                guard FiscalTimeZone(identifier: zone) != nil else {
+                    throw field.fail("unknown time zone \"\(zone)\": expected an IANA name like Europe/Rome")
+                }
+                configuration.timezone = zone
+            case "spice.pos_name": configuration.spice.posName = try field.nonEmptyString()
+            case "spice.pos_version": configuration.spice.posVersion = try field.nonEmptyString()
+            case "spice.deadline_seconds": configuration.spice.deadlineSeconds = try field.integer(1...86_400)
+            case "spice.concurrency": configuration.spice.concurrency = try field.integer(1...1024)
+            case "spice.request_timeout_seconds": configuration.spice.requestTimeoutSeconds = try field.integer(1...600)
+            case "spice.initial_backoff_milliseconds":
+                configuration.spice.initialBackoffMilliseconds = try field.integer(1...60_000)
+            case "spice.maximum_backoff_seconds": configuration.spice.maximumBackoffSeconds = try field.integer(1...3600)
+            case "spice.default_url": configuration.spice.defaultURL = try field.url(schemes: ["http"])
+            case "acube.role":
+                let role = try field.string()
+                guard let value = AcubeSettings.Role(rawValue: role) else {
+                    throw field.fail("expected supplier or merchant, found \"\(role)\"")
+                }
+                configuration.acube.role = value
+            case "acube.base_url": configuration.acube.baseURL = try field.url(schemes: ["http", "https"])
+            case "acube.auth_url": configuration.acube.authURL = try field.url(schemes: ["http", "https"])
+            case "acube.path_prefix":
+                let prefix = try field.nonEmptyString()
+                guard prefix.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "_" }) else {
+                    throw field.fail("expected a path segment like pems or point-of-sales, found \"\(prefix)\"")
+                }
+                configuration.acube.pathPrefix = prefix
+            case "acube.merchant_uuid": configuration.acube.merchantUUID = try field.nonEmptyString()
+            case "acube.pems": configuration.acube.pems = try field.stringArray()
+            case "acube.page_size": configuration.acube.pageSize = try field.integer(1...1000)
+            case "acube.request_timeout_seconds": configuration.acube.requestTimeoutSeconds = try field.integer(1...600)
+            case "acube.maximum_retries": configuration.acube.maximumRetries = try field.integer(0...20)
+            default:
+                let hint = knownKeys.keys.sorted().first { $0.hasSuffix("." + (key.split(separator: ".").last ?? "")) }
+                throw field.fail("unknown key" + (hint.map { " (did you mean \($0)?)" } ?? ""))
+            }
+        }
+        return configuration
+    }
+
+    /// Reads and checks the configuration file at `url`.
+    public static func load(url: URL) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(
+                file: url.path, line: nil, key: nil, message: "cannot read the configuration: \(error.localizedDescription)")
+        }
+        return try parse(text, file: url.path)
+    }
+
+    private struct Field {
+        let file: String
+        let key: String
+        let entry: TOMLDocument.Entry
+
+        func fail(_ message: String) -> ConfigurationError {
+            ConfigurationError(file: file, line: entry.line, key: key, message: message)
+        }
+
+        func string() throws(ConfigurationError) -> String {
+            guard case .string(let text) = entry.value else {
+                throw fail("expected \(knownKeys[key] ?? "a string"), found \(entry.value.typeName)")
+            }
+            return text
+        }
+
+        func nonEmptyString() throws(ConfigurationError) -> String {
+            let text = try string()
+            guard !text.isEmpty else { throw fail("expected a non-empty string") }
+            return text
+        }
+
+        func integer(_ range: ClosedRange<Int64>) throws(ConfigurationError) -> Int64 {
+            guard case .integer(let value) = entry.value else {
+                throw fail("expected \(knownKeys[key] ?? "an integer"), found \(entry.value.typeName)")
+            }
+            guard range.contains(value) else {
+                throw fail("expected an integer from \(range.lowerBound) to \(range.upperBound), found \(value)")
+            }
+            return value
+        }
+
+        func stringArray() throws(ConfigurationError) -> [String] {
+            guard case .array(let items) = entry.value else {
+                throw fail("expected \(knownKeys[key] ?? "an array of strings"), found \(entry.value.typeName)")
+            }
+            var strings: [String] = []
+            for item in items {
+                guard case .string(let text) = item, !text.isEmpty else {
+                    throw fail("expected an array of non-empty strings, found \(item.typeName)")
+                }
+                strings.append(text)
+            }
+            return strings
+        }
+
+        func url(schemes: [String]) throws(ConfigurationError) -> String {
+            let text = try string()
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), schemes.contains(scheme),
+                url.host != nil
+            else {
+                throw fail("expected a URL like \(schemes[0])://127.0.0.1:8282, found \"\(text)\"")
+            }
+            return text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+    }
+}
