@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,19 +24,62 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "QuadraCore", dependencies: ["CZlib"]),
         .target(name: "QuadraXML", dependencies: ["QuadraCore", "CLibXML2"]),
+        .target(
+            name: "QuadraServices",
+            dependencies: [
+                "QuadraCore",
+                "CSQLite",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "QuadraSimulators",
+            dependencies: [
+                "QuadraCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "quadra",
             dependencies: [
                 "QuadraCore",
                 "QuadraXML",
+                "QuadraServices",
+                "QuadraSimulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "QuadraCoreTests", dependencies: ["QuadraCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "QuadraXMLTests", dependencies: ["QuadraXML", "QuadraCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "QuadraEndToEndTests", dependencies: ["QuadraCore", "QuadraXML"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "QuadraServicesTests",
+            dependencies: [
+                "QuadraServices", "QuadraSimulators", "QuadraCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "QuadraSimulatorsTests",
+            dependencies: [
+                "QuadraSimulators", "QuadraCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "QuadraEndToEndTests", dependencies: ["QuadraCore", "QuadraXML", "QuadraSimulators"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
