@@ -213,7 +213,7 @@ public struct JSONParser {
                 }
                 output.append(contentsOf: Array(String(Character(scalar)).utf8))
             default:
-                throw error("unknown escape \\\(describeByte(escape))", at: startIndex + i - 1)
+                throw error("unknown escape \(describeByte(escape)) after a backslash", at: startIndex + i - 1)
             }
         }
         guard let text = String(validating: output, as: UTF8.self) else {

@@ -53,4 +53,11 @@ public struct OpenAttempt: Sendable, Hashable {
     public var sale: String
     public var posRefId: String
     public var kind: AttemptKind
+
+    public init(terminal: String, sale: String, posRefId: String, kind: AttemptKind) {
+        self.terminal = terminal
+        self.sale = sale
+        self.posRefId = posRefId
+        self.kind = kind
+    }
 }

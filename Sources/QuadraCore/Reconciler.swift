@@ -270,7 +270,7 @@ public struct Reconciler {
     private func offlineWindow(of sale: SaleRecord, saleEvent: SaleEvent) -> OfflineWindow? {
         if let window = isInWindow(pem: saleEvent.pem, saleEvent.at) { return window }
         for failure in sale.failures where failure.reason.marksOfflineSale {
-            if let window = isInWindow(pem: failure.pem, failure.at) { return window }
+            if let window = isInWindow(pem: saleEvent.pem, failure.at) { return window }
         }
         return nil
     }

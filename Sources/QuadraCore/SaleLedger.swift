@@ -11,11 +11,12 @@ public struct SaleLedger: Sendable {
     /// Adds one record read at `source`. Returns a rejection message when the record conflicts with one
     /// already read.
     public mutating func add(_ record: PosRecord, at source: SourceLocation) -> String? {
-        guard let saleId = record.sale, case let event = record.event else { return nil }
+        let event = record.event
         if case .posStarted = event {
             startsByTerminal[record.terminal, default: 0] += 1
             return nil
         }
+        guard let saleId = record.sale else { return nil }
         let key = SaleKey(terminal: record.terminal, sale: saleId)
         var sale = sales.removeValue(forKey: key) ?? SaleRecord(terminal: record.terminal, saleId: saleId)
         defer { sales[key] = sale }
@@ -41,9 +42,11 @@ public struct SaleLedger: Sendable {
         case .paymentResponse(let response):
             let index = Self.attemptIndex(&sale, response.posRefId)
             if let existing = sale.attempts[index].response {
-                return existing == response ? nil : conflict("payment_response \(response.posRefId)", nil)
+                return existing == response
+                    ? nil : conflict("payment_response \(response.posRefId)", sale.attempts[index].responseSource)
             }
             sale.attempts[index].response = response
+            sale.attempts[index].responseSource = source
             Self.sortAttempts(&sale)
         case .receiptIssued(let issued):
             if let existing = sale.receipts.first(where: { $0.event.receiptUuid == issued.receiptUuid }) {

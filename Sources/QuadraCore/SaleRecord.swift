@@ -6,6 +6,7 @@ public struct SaleRecord: Sendable {
         public var request: PaymentRequestEvent?
         public var response: PaymentResponseEvent?
         public var requestSource: SourceLocation?
+        public var responseSource: SourceLocation?
 
         /// When the attempt started: its request, else its response.
         public var at: Instant? { request?.at ?? response?.at }

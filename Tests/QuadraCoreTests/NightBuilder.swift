@@ -44,7 +44,7 @@ struct NightBuilder {
     }
 
     static func sale(
-        _ sale: String, at ts: String, total: String, payment: String = "electronic", pem: String = pem,
+        _ sale: String, at ts: String, total: String, payment: String = "electronic", pem: String = NightBuilder.pem,
         terminal: String = "T1", lines: [(vat: String, gross: String)]? = nil
     ) -> String {
         let saleLines = (lines ?? [("22.00", total)]).map { "{\"vat\":\"\($0.vat)\",\"gross\":\"\($0.gross)\"}" }
@@ -72,17 +72,17 @@ struct NightBuilder {
     }
 
     static func issued(
-        _ sale: String, _ uuid: String, at ts: String, total: String, pem: String = pem, terminal: String = "T1",
-        documentNumber: String = "0001-0001"
+        _ sale: String, _ uuid: String, at ts: String, total: String, pem: String = NightBuilder.pem,
+        terminal: String = "T1", documentNumber: String = "0001-0001"
     ) -> String {
         "{\"ts\":\"\(ts)\",\"event\":\"receipt_issued\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
             + "\"pem\":\"\(pem)\",\"receiptUuid\":\"\(uuid)\",\"documentNumber\":\"\(documentNumber)\","
             + "\"total\":\"\(total)\"}"
     }
 
-    static func failed(_ sale: String, at ts: String, reason: String, pem: String = pem, terminal: String = "T1")
-        -> String
-    {
+    static func failed(
+        _ sale: String, at ts: String, reason: String, pem: String = NightBuilder.pem, terminal: String = "T1"
+    ) -> String {
         "{\"ts\":\"\(ts)\",\"event\":\"receipt_failed\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
             + "\"pem\":\"\(pem)\",\"reason\":\"\(reason)\"}"
     }
@@ -95,8 +95,8 @@ struct NightBuilder {
 
     /// Reads A-Cube export pages (`{"members":[…]}`) or arrays into `acube/<pem>/`, creating the folder.
     mutating func acube(
-        _ pem: String = pem, receipts: [String] = [], journals: [String] = [], notifications: [String] = [],
-        emergencyReports: [String] = []
+        _ pem: String = NightBuilder.pem, receipts: [String] = [], journals: [String] = [],
+        notifications: [String] = [], emergencyReports: [String] = []
     ) {
         var data = inputs.acube[pem] ?? AcubeData(pem: pem)
         let files: [(InputKind, String, String?)] = [
@@ -117,6 +117,18 @@ struct NightBuilder {
         inputs.acube[pem] = data
     }
 
+    /// A `receipt_issued` event for `sale` and the A-Cube sale receipt it names. `local` is the wall-clock time in
+    /// Rome in winter (`2026-11-21T10:00:04`); `acubeTotal` defaults to `total`.
+    mutating func issuedReceipt(
+        _ sale: String, _ uuid: String, local: String, total: String, acubeTotal: String? = nil,
+        terminal: String = "T1", pem: String = NightBuilder.pem
+    ) {
+        pos(
+            Self.issued(sale, uuid, at: local + "+01:00", total: total, pem: pem, terminal: terminal),
+            file: "pos/\(terminal).jsonl")
+        acube(pem, receipts: [Self.receipt(uuid, at: local, total: acubeTotal ?? total)])
+    }
+
     /// An A-Cube list page, one member per line.
     static func page(_ members: [String]) -> String {
         "{\"members\":[\n" + members.joined(separator: ",\n") + "\n],\"total\":\(members.count),\"page\":1,\"size\":50}"
@@ -132,7 +144,7 @@ struct NightBuilder {
             + "\"parent_receipt_uuid\":\(parent.map { "\"\($0)\"" } ?? "null")}"
     }
 
-    static func journal(_ date: String, status: String, pem: String = pem, uuid: String? = nil) -> String {
+    static func journal(_ date: String, status: String, pem: String = NightBuilder.pem, uuid: String? = nil) -> String {
         "{\"uuid\":\"\(uuid ?? "j-" + date)\",\"pem_serial_number\":\"\(pem)\",\"date\":\"\(date)\","
             + "\"sequence_number\":1,\"total_receipts\":1,\"total_amount\":\"1.00\",\"status\":\"\(status)\"}"
     }
@@ -152,7 +164,7 @@ struct NightBuilder {
 
     /// Adds one register entry as a reader would produce it; each entry gets the next line of `file`.
     mutating func register(
-        pem: String = pem, at recordedAt: String, sale: String?, payment: PaymentMethod = .cash,
+        pem: String = NightBuilder.pem, at recordedAt: String, sale: String?, payment: PaymentMethod = .cash,
         lines: [(vat: String, gross: String)], file: String = "emergency/r.csv"
     ) {
         registerLines += 1
