@@ -72,7 +72,8 @@ public struct Configuration: Sendable, Hashable {
         let document = try TOMLDocument.parse(text, file: file)
         for (table, line) in document.tables where !["spice", "spice.terminals", "acube"].contains(table) {
             throw ConfigurationError(
-                file: file, line: line, key: table, message: "unknown table: expected [spice], [spice.terminals] or [acube]")
+                file: file, line: line, key: table,
+                message: "unknown table: expected [spice], [spice.terminals] or [acube]")
         }
         var configuration = Configuration()
         for (key, entry) in document.entries.sorted(by: { $0.value.line < $1.value.line }) {
@@ -96,7 +97,8 @@ public struct Configuration: Sendable, Hashable {
             case "spice.request_timeout_seconds": configuration.spice.requestTimeoutSeconds = try field.integer(1...600)
             case "spice.initial_backoff_milliseconds":
                 configuration.spice.initialBackoffMilliseconds = try field.integer(1...60_000)
-            case "spice.maximum_backoff_seconds": configuration.spice.maximumBackoffSeconds = try field.integer(1...3600)
+            case "spice.maximum_backoff_seconds":
+                configuration.spice.maximumBackoffSeconds = try field.integer(1...3600)
             case "spice.default_url": configuration.spice.defaultURL = try field.url(schemes: ["http"])
             case "acube.role":
                 let role = try field.string()
@@ -132,7 +134,8 @@ public struct Configuration: Sendable, Hashable {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw ConfigurationError(
-                file: url.path, line: nil, key: nil, message: "cannot read the configuration: \(error.localizedDescription)")
+                file: url.path, line: nil, key: nil,
+                message: "cannot read the configuration: \(error.localizedDescription)")
         }
         return try parse(text, file: url.path)
     }

@@ -78,7 +78,9 @@ public struct TOMLDocument: Sendable {
                     }
                     table = try keyPath()
                     skipBlanks()
-                    guard index < scalars.count, scalars[index] == "]" else { throw fail("expected ']' to close the table header") }
+                    guard index < scalars.count, scalars[index] == "]" else {
+                        throw fail("expected ']' to close the table header")
+                    }
                     index += 1
                     let name = table.joined(separator: ".")
                     if document.tables[name] != nil { throw fail("the table [\(name)] is defined twice", key: name) }
@@ -90,7 +92,9 @@ public struct TOMLDocument: Sendable {
                 let path = table + (try keyPath())
                 let name = path.joined(separator: ".")
                 skipBlanks()
-                guard index < scalars.count, scalars[index] == "=" else { throw fail("expected '=' after the key", key: name) }
+                guard index < scalars.count, scalars[index] == "=" else {
+                    throw fail("expected '=' after the key", key: name)
+                }
                 index += 1
                 skipBlanks()
                 let value = try parseValue(key: name)
@@ -156,7 +160,9 @@ public struct TOMLDocument: Sendable {
             if word == "false" { return .boolean(false) }
             let digits = word.replacingOccurrences(of: "_", with: "")
             if let number = Int64(digits), !word.hasPrefix("_"), !word.hasSuffix("_") { return .integer(number) }
-            throw fail("expected a string in quotes, an integer, true, false or an array, found \(word.isEmpty ? "nothing" : word)", key: key)
+            throw fail(
+                "expected a string in quotes, an integer, true, false or an array, found \(word.isEmpty ? "nothing" : word)",
+                key: key)
         }
 
         mutating func parseString() throws(ConfigurationError) -> TOMLValue {
@@ -181,7 +187,8 @@ public struct TOMLDocument: Sendable {
                     case "u", "U":
                         let count = e == "u" ? 4 : 8
                         guard index + count <= scalars.count,
-                            let value = UInt32(String(String.UnicodeScalarView(scalars[index..<(index + count)])), radix: 16),
+                            let value = UInt32(
+                                String(String.UnicodeScalarView(scalars[index..<(index + count)])), radix: 16),
                             let scalar = Unicode.Scalar(value)
                         else { throw fail("bad \\\(e) escape in a string") }
                         text.unicodeScalars.append(scalar)

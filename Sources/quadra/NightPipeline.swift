@@ -1,15 +1,15 @@
+import AsyncHTTPClient
 import Foundation
 import QuadraCore
+import QuadraServices
 import QuadraXML
 
 /// Runs one night, stage by stage, each with a typed input and output:
 ///
 /// 1. read: the input directory → `NightInputs` + diagnostics (`NightReader`)
 /// 2. reconcile: `NightInputs` → `Reconciliation` (`Reconciler`; pure, no I/O)
-/// 3. render: `Reconciliation` → `reconciliation.xml`, `findings.csv`, `uploads/`, `manifest.json`, summary
-///
-/// Recovery from Spice and submission to A-Cube slot in between 2 and 3 (with a second reconcile after
-/// recovery) once those clients exist; without them every open attempt is `PAYMENT_IN_PROGRESS`.
+/// 3. recover: the attempts left open → Spice → `RecoveryOutcome`s (`RecoveryEngine`), then reconcile again
+/// 4. render: `Reconciliation` → `reconciliation.xml`, `findings.csv`, `uploads/`, `manifest.json`, summary
 struct NightPipeline {
     struct Options {
         var input: URL
@@ -18,36 +18,46 @@ struct NightPipeline {
         var asOf: Instant
         /// True when --as-of was given: run id and run times derive from it, for byte-identical reports.
         var pinned: Bool
-        var mode: String
+        var offline: Bool
+        var statePath: String
+        var configuration: Configuration
     }
 
     let options: Options
 
     /// Runs the night and returns the exit status (0 or 1). Throws for exit status 2.
-    func run() throws -> Int32 {
+    func run() async throws -> Int32 {
         let started = Self.now()
         // 1. read
-        var reader = NightReader(timeZone: options.timeZone, registerXML: LibXMLRegisterReader())
-        let progress = Progress(label: "reading file")
-        reader.onFileRead = { progress.step($0) }
-        let inputs: NightInputs
-        do {
-            inputs = try reader.read(directory: options.input)
-            progress.finish()
-        } catch let error as NightReadError {
-            progress.finish()
-            throw UsageFailure(message: error.message)
-        }
+        let inputs = try read()
+        // The state store: created by an online run; an offline run only reads one that exists.
+        let store = try openStore()
+        let snapshot = try store.map { try $0.snapshot() } ?? StateSnapshot()
+        var recoveries = try store.map { try $0.knownOutcomes() } ?? [:]
         // 2. reconcile
-        let context = ReconcileContext(asOf: options.asOf, timeZone: options.timeZone)
-        let reconciliation = Reconciler.reconcile(inputs, context: context)
-        // 3. render
+        var context = ReconcileContext(
+            asOf: options.asOf, timeZone: options.timeZone, state: snapshot, recoveries: recoveries)
+        var reconciliation = Reconciler.reconcile(inputs, context: context)
+        // 3. recover, then reconcile again with Spice's answers
+        if !options.offline {
+            let spice = options.configuration.spice
+            let targets = reconciliation.openAttempts.compactMap { attempt in
+                spice.url(forTerminal: attempt.terminal).map { RecoveryTarget(attempt: attempt, baseURL: $0) }
+            }
+            if !targets.isEmpty {
+                recoveries = try await recover(targets, journal: store)
+                context.recoveries = recoveries
+                reconciliation = Reconciler.reconcile(inputs, context: context)
+            }
+        }
+        // 4. render
         let runId = options.pinned ? Self.derivedRunId(asOf: options.asOf, inputs: inputs.files) : Self.randomRunId()
         let zone = options.timeZone
         let run = RunInfo(
             toolVersion: Quadra.version, runId: runId, timeZone: zone.identifier, asOf: zone.format(options.asOf),
             startedAt: zone.format(options.pinned ? options.asOf : started),
-            finishedAt: zone.format(options.pinned ? options.asOf : Self.now()), mode: options.mode)
+            finishedAt: zone.format(options.pinned ? options.asOf : Self.now()),
+            mode: options.offline ? "offline" : "online")
         let report = ReconciliationReport(run: run, inputs: inputs.files, findings: reconciliation.findings)
         var out = try OutputDirectory(root: options.output)
         try ReportFiles.write(report: report, uploads: reconciliation.uploads, xml: true, into: &out)
@@ -55,6 +65,48 @@ struct NightPipeline {
             RunSummary.render(report, uploads: reconciliation.uploads, outputDirectory: options.output.path),
             terminator: "")
         return report.exitStatus
+    }
+
+    private func read() throws -> NightInputs {
+        var reader = NightReader(timeZone: options.timeZone, registerXML: LibXMLRegisterReader())
+        let progress = Progress(label: "reading file")
+        reader.onFileRead = { progress.step($0) }
+        defer { progress.finish() }
+        do {
+            return try reader.read(directory: options.input)
+        } catch let error as NightReadError {
+            throw UsageFailure(message: error.message)
+        }
+    }
+
+    private func openStore() throws -> StateStore? {
+        do {
+            return options.offline
+                ? try StateStore.openExisting(path: options.statePath) : try StateStore(path: options.statePath)
+        } catch {
+            throw UsageFailure(message: "--state: \(error)")
+        }
+    }
+
+    private func recover(_ targets: [RecoveryTarget], journal: StateStore?) async throws -> [String: RecoveryOutcome] {
+        let spice = options.configuration.spice
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = SpiceHTTPClient(
+            http: http, posName: spice.posName, posVersion: spice.posVersion,
+            requestTimeoutSeconds: spice.requestTimeoutSeconds)
+        var engine = RecoveryEngine(client: client, settings: spice, journal: journal)
+        let progress = Progress(label: "recovering from Spice")
+        engine.onProgress = { progress.show("\($0.done) done, \($0.open) open, \($0.failing) failing") }
+        do {
+            let outcomes = try await engine.recover(targets)
+            progress.finish()
+            try await http.shutdown()
+            return outcomes
+        } catch {
+            progress.finish()
+            try? await http.shutdown()
+            throw error
+        }
     }
 
     static func now() -> Instant {

@@ -26,6 +26,12 @@ final class Progress: @unchecked Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Redraws the line with a status text (no counting).
+    func show(_ status: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label): \(status)".utf8))
+    }
+
     /// Clears the line.
     func finish() {
         guard enabled else { return }

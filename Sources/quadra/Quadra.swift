@@ -4,7 +4,7 @@ import QuadraCore
 
 /// The `quadra` command: balances a shop's night of card payments and fiscal receipts.
 @main
-struct Quadra: ParsableCommand {
+struct Quadra: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -15,15 +15,19 @@ struct Quadra: ParsableCommand {
             2 the run could not be done (bad usage, unreadable input directory, bad configuration).
             """,
         version: version,
-        subcommands: [RunCommand.self, PrepareCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, PrepareCommand.self, ValidateCommand.self, SimulateCommand.self]
     )
 
     /// Runs the command and maps every failure to the contract's exit status: usage and configuration
     /// problems are 2 (ArgumentParser would say 64), help and version are 0.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {

@@ -3,19 +3,24 @@ import Foundation
 import QuadraCore
 
 /// `quadra run`: the nightly job.
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Reconcile a night and write the reports.",
+        abstract: "Reconcile a night, recover in-progress payments from Spice, and write the reports.",
         discussion: """
-            Reads NIGHT (pos/, acube/<PEM>/, emergency/), reconciles it and writes OUT/reconciliation.xml,
-            OUT/findings.csv, OUT/uploads/<PEM>/<day>.json and .xml, and OUT/manifest.json, each atomically.
+            Reads NIGHT (pos/, acube/<PEM>/, emergency/), asks Spice about every attempt the POS left in
+            progress (unless --offline; only terminals with a Spice URL in the configuration), reconciles,
+            and writes OUT/reconciliation.xml, OUT/findings.csv, OUT/uploads/<PEM>/<day>.json and .xml, and
+            OUT/manifest.json, each atomically. Final Spice answers are kept in the state store, so a rerun
+            asks only about what is still open.
 
             Example:
               quadra run --offline --input Samples/night-2026-11-21 --out out --as-of 2026-11-22T06:00:00+01:00
+              quadra run --config quadra.toml --input /srv/nights/2026-11-21 --out /srv/reports/2026-11-21
 
             Exit status: 0 nothing needs action; 1 findings that need action, or rejected input;
-            2 the run could not be done (bad usage, unreadable input directory); nothing is written then.
+            2 the run could not be done (bad usage, bad configuration, unreadable input directory or state
+            store); nothing is written then.
             """
     )
 
@@ -25,18 +30,40 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The output directory (created when missing).", valueName: "OUT"))
     var out: String
 
-    @Flag(help: "Do not contact Spice: unanswered attempts are reported as PAYMENT_IN_PROGRESS.")
+    @Option(
+        help: ArgumentHelp(
+            "The configuration file (TOML, formats.md §6); defaults apply without it.", valueName: "FILE"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("The SQLite state store.", valueName: "FILE"))
+    var state: String = "quadra-state.sqlite"
+
+    @Flag(help: "Do not contact Spice: unanswered attempts not recovered before are PAYMENT_IN_PROGRESS.")
     var offline = false
 
     @OptionGroup var clock: ClockOptions
 
-    func run() throws {
+    func run() async throws {
+        let configuration = try ConfigurationLoader.load(config)
         let (asOf, pinned) = try clock.referenceTime()
+        let zone = try clock.fiscalTimeZone(configured: configuration.timezone)
         let pipeline = NightPipeline(
             options: .init(
-                input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out),
-                timeZone: try clock.fiscalTimeZone(), asOf: asOf, pinned: pinned, mode: "offline"))
-        let status = try pipeline.run()
+                input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
+                pinned: pinned, offline: offline, statePath: state, configuration: configuration))
+        let status = try await pipeline.run()
         throw ExitCode(status)
+    }
+}
+
+/// Reads the configuration file, turning its problems into exit status 2.
+enum ConfigurationLoader {
+    static func load(_ path: String?) throws -> Configuration {
+        guard let path else { return Configuration() }
+        do {
+            return try Configuration.load(url: URL(fileURLWithPath: path))
+        } catch {
+            throw UsageFailure(message: "bad configuration: \(error.description)")
+        }
     }
 }

@@ -5,15 +5,19 @@ import QuadraXML
 
 /// Options every night-processing command shares: the fiscal time zone and the reference time.
 struct ClockOptions: ParsableArguments {
-    @Option(help: "The fiscal time zone for naive local times and fiscal days.")
-    var timezone: String = "Europe/Rome"
+    @Option(
+        help:
+            "The fiscal time zone for naive local times and fiscal days (default: the configuration's, else Europe/Rome)."
+    )
+    var timezone: String?
 
     @Option(
         name: .customLong("as-of"),
         help: "The run's reference time (RFC 3339 with offset). With it, reports are byte-identical across runs.")
     var asOf: String?
 
-    func fiscalTimeZone() throws -> FiscalTimeZone {
+    func fiscalTimeZone(configured: String = "Europe/Rome") throws -> FiscalTimeZone {
+        let timezone = self.timezone ?? configured
         guard let zone = FiscalTimeZone(identifier: timezone) else {
             throw UsageFailure(
                 message: "--timezone: unknown time zone \"\(timezone)\": expected an IANA name like Europe/Rome")

@@ -28,15 +28,33 @@ import Testing
     @Test(arguments: [
         ("[spice]\ndeadline = 5\n", "q.toml:2: spice.deadline: unknown key"),
         ("[spice]\nconcurrency = 0\n", "q.toml:2: spice.concurrency: expected an integer from 1 to 1024, found 0"),
-        ("[spice]\nconcurrency = \"8\"\n", "q.toml:2: spice.concurrency: expected an integer from 1 to 1024, found a string"),
-        ("timezone = \"Europe/Atlantis\"\n", "q.toml:1: timezone: unknown time zone \"Europe/Atlantis\": expected an IANA name like Europe/Rome"),
+        (
+            "[spice]\nconcurrency = \"8\"\n",
+            "q.toml:2: spice.concurrency: expected an integer from 1 to 1024, found a string"
+        ),
+        (
+            "timezone = \"Europe/Atlantis\"\n",
+            "q.toml:1: timezone: unknown time zone \"Europe/Atlantis\": expected an IANA name like Europe/Rome"
+        ),
         ("[acube]\nrole = \"reseller\"\n", "q.toml:2: acube.role: expected supplier or merchant, found \"reseller\""),
-        ("[spice.terminals]\nT1 = \"ftp://x\"\n", "q.toml:2: spice.terminals.T1: expected a URL like http://127.0.0.1:8282, found \"ftp://x\""),
+        (
+            "[spice.terminals]\nT1 = \"ftp://x\"\n",
+            "q.toml:2: spice.terminals.T1: expected a URL like http://127.0.0.1:8282, found \"ftp://x\""
+        ),
         ("[spicy]\n", "q.toml:1: spicy: unknown table: expected [spice], [spice.terminals] or [acube]"),
-        ("[acube]\npems = [\"E1\", 2]\n", "q.toml:2: acube.pems: expected an array of non-empty strings, found an integer"),
-        ("timezone = Europe/Rome\n", "q.toml:1: timezone: expected a string in quotes, an integer, true, false or an array, found Europe/Rome"),
+        (
+            "[acube]\npems = [\"E1\", 2]\n",
+            "q.toml:2: acube.pems: expected an array of non-empty strings, found an integer"
+        ),
+        (
+            "timezone = Europe/Rome\n",
+            "q.toml:1: timezone: expected a string in quotes, an integer, true, false or an array, found Europe/Rome"
+        ),
         ("[spice]\npos_name = \"a\"\npos_name = \"b\"\n", "q.toml:3: spice.pos_name: the key is set twice"),
-        ("[acube]\nbase_url = \"https://x\" extra\n", "q.toml:2: unexpected text after the value: put one setting per line"),
+        (
+            "[acube]\nbase_url = \"https://x\" extra\n",
+            "q.toml:2: unexpected text after the value: put one setting per line"
+        ),
     ])
     func badConfigurationsNameTheKeyAndLine(text: String, message: String) {
         #expect(throws: ConfigurationError.self) { try Configuration.parse(text, file: "q.toml") }

@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import QuadraCore
+
+/// The real Spice client: `GET /v1/{kind}?posRefId=` with the `POS-Name` and `POS-Version` headers.
+public final class SpiceHTTPClient: SpiceRecovering {
+    private let http: HTTPClient
+    private let posName: String
+    private let posVersion: String
+    private let timeout: TimeAmount
+
+    public init(http: HTTPClient, posName: String, posVersion: String, requestTimeoutSeconds: Int64) {
+        self.http = http
+        self.posName = posName
+        self.posVersion = posVersion
+        self.timeout = .seconds(requestTimeoutSeconds)
+    }
+
+    /// Characters left as they are in a query value; everything else is percent-encoded.
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// The recovery URL of an attempt.
+    public static func recoveryURL(baseURL: String, kind: AttemptKind, posRefId: String) -> String {
+        let encoded = posRefId.addingPercentEncoding(withAllowedCharacters: unreserved) ?? posRefId
+        return baseURL + "/v1/" + kind.rawValue + "?posRefId=" + encoded
+    }
+
+    public func ask(baseURL: String, kind: AttemptKind, posRefId: String) async -> SpiceExchange {
+        var request = HTTPClientRequest(url: Self.recoveryURL(baseURL: baseURL, kind: kind, posRefId: posRefId))
+        request.method = .GET
+        request.headers.add(name: "POS-Name", value: posName)
+        request.headers.add(name: "POS-Version", value: posVersion)
+        request.headers.add(name: "Accept", value: "application/json")
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            let body = try await response.body.collect(upTo: 4 << 20)
+            let bytes = Array(body.readableBytesView)
+            let answer = SpiceResponseClassifier.classify(status: Int(response.status.code), body: bytes, kind: kind)
+            return SpiceExchange(answer: answer, rawBody: String(decoding: bytes, as: UTF8.self))
+        } catch {
+            return SpiceExchange(answer: .retry(reason: Self.describe(error)), rawBody: nil, connectionFailed: true)
+        }
+    }
+
+    /// A short operator-facing description of a transport failure.
+    static func describe(_ error: any Error) -> String {
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .connectTimeout: return "connection timed out"
+            case .readTimeout, .deadlineExceeded: return "request timed out"
+            case .remoteConnectionClosed: return "connection closed before a whole response (Spice crashed?)"
+            default: break
+            }
+        }
+        let text = String(describing: error)
+        if text.contains("refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
+            return "connection refused (Spice is not running?)"
+        }
+        if text.contains("reset") || text.contains("ECONNRESET") || text.contains("errno: 104") {
+            return "connection reset (Spice crashed?)"
+        }
+        if text.contains("imeout") || text.contains("deadline") { return "request timed out" }
+        return "connection failed: \(text)"
+    }
+}

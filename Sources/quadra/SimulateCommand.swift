@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import QuadraCore
+import QuadraSimulators
+
+/// `quadra simulate`: run a simulator on 127.0.0.1 for integration testing.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run a Spice or A-Cube simulator on 127.0.0.1 for integration testing.",
+        subcommands: [SimulateSpiceCommand.self]
+    )
+}
+
+/// `quadra simulate spice`: a scripted Spice on loopback.
+struct SimulateSpiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spice",
+        abstract: "Run a scripted Spice (mx51) recovery endpoint on 127.0.0.1 until interrupted.",
+        discussion: """
+            Answers GET /v1/ping and GET /v1/{purchase|refund|cashout|moto}?posRefId= from a script: a JSON
+            object mapping each posRefId to a behaviour, for example
+              {"P1": {"approved": {"amountCents": 1250}},
+               "P2": {"inProgress": {"polls": 3, "then": {"declined": {"amountCents": 900}}}},
+               "P3": {"reset": {"times": 2, "then": {"approved": {"amountCents": 500, "userOverride": true}}}}}
+            posRefIds not in the script get --fallback (default: not found).
+
+            Example:
+              quadra simulate spice --port 8282 --script spice-script.json
+
+            Exit status: 0 after an interrupt; 2 bad usage, unreadable script, or the port is taken.
+            """
+    )
+
+    @Option(help: "The TCP port on 127.0.0.1 (0 picks a free one).")
+    var port: Int = 8282
+
+    @Option(help: ArgumentHelp("The script: a JSON object of posRefId → behaviour.", valueName: "FILE"))
+    var script: String?
+
+    @Option(help: "What posRefIds missing from the script get: not-found, approved or declined.")
+    var fallback: String = "not-found"
+
+    func run() async throws {
+        var behaviours: [String: SpiceSimulator.Behavior] = [:]
+        if let script {
+            do {
+                behaviours = try SpiceSimulator.loadScript(from: URL(fileURLWithPath: script))
+            } catch {
+                throw UsageFailure(message: "\(script): cannot read the Spice script: \(error)")
+            }
+        }
+        let fallbackBehavior: SpiceSimulator.Behavior
+        switch fallback {
+        case "not-found": fallbackBehavior = .notFound
+        case "approved": fallbackBehavior = .approved(amountCents: 1000)
+        case "declined": fallbackBehavior = .declined(amountCents: 1000, hostResponseText: "DECLINED")
+        default:
+            throw UsageFailure(message: "--fallback: expected not-found, approved or declined, found \"\(fallback)\"")
+        }
+        let simulator = SpiceSimulator(script: behaviours, fallback: fallbackBehavior)
+        do {
+            try await simulator.start(port: port)
+        } catch {
+            throw UsageFailure(message: "cannot listen on 127.0.0.1:\(port): \(error)")
+        }
+        print(
+            "Spice simulator listening on \(simulator.baseURL) (\(behaviours.count) scripted posRefIds); Ctrl-C stops it."
+        )
+        while true { try await Task.sleep(for: .seconds(3600)) }
+    }
+}
