@@ -54,6 +54,42 @@ struct QuadraBinary {
             stderr: String(decoding: errData.value, as: UTF8.self))
     }
 
+    /// Runs `quadra` without blocking a Swift concurrency thread: tests that host a simulator in this process
+    /// need the cooperative pool free to answer the child's requests.
+    static func runAsync(_ arguments: [String], in directory: URL = packageRoot) async throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let outData = ThreadSafeBox<Data>(Data())
+        let errData = ThreadSafeBox<Data>(Data())
+        let readers = DispatchGroup()
+        for (pipe, box) in [(out, outData), (err, errData)] {
+            readers.enter()
+            Thread {
+                box.value = pipe.fileHandleForReading.readDataToEndOfFile()
+                readers.leave()
+            }.start()
+        }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in
+                readers.notify(queue: .global()) { continuation.resume(returning: finished.terminationStatus) }
+            }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        return Result(
+            status: status, stdout: String(decoding: outData.value, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
     /// A fresh temporary directory.
     static func temporaryDirectory(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory
