@@ -25,6 +25,8 @@ public struct RecoveryProgress: Sendable, Hashable {
     public var done: Int
     public var open: Int
     public var failing: Int
+    /// Requests sent to Spice so far.
+    public var requests: Int
 }
 
 /// Stage 3: asks Spice about every attempt the POS left in progress, until each has a final answer or the
@@ -91,6 +93,7 @@ public struct RecoveryEngine: Sendable {
                 }
                 let ref = target.attempt.posRefId
                 let exchange = await client.ask(baseURL: url, kind: target.attempt.kind, posRefId: ref)
+                tally.change(requests: 1)
                 lastAnswer[ref] = exchange.answer
                 if case .retry = exchange.answer {
                     // This Spice is failing: every attempt still open on it counts as failing.
@@ -157,14 +160,15 @@ final class ProgressTally: @unchecked Sendable {
     private let onProgress: (@Sendable (RecoveryProgress) -> Void)?
 
     init(open: Int, onProgress: (@Sendable (RecoveryProgress) -> Void)?) {
-        progress = RecoveryProgress(done: 0, open: open, failing: 0)
+        progress = RecoveryProgress(done: 0, open: open, failing: 0, requests: 0)
         self.onProgress = onProgress
         onProgress?(progress)
     }
 
     /// `done` attempts got an answer (they leave `open`); `failing` changes by the given amount.
-    func change(done: Int = 0, failing: Int = 0) {
+    func change(done: Int = 0, failing: Int = 0, requests: Int = 0) {
         lock.lock()
+        progress.requests += requests
         progress.done += done
         progress.open -= done
         progress.failing += failing

@@ -24,9 +24,13 @@ struct NightPipeline {
     }
 
     let options: Options
+    /// One line about the recovery for the summary, set by `recover`.
+    private var recoverySummary: String?
+
+    init(options: Options) { self.options = options }
 
     /// Runs the night and returns the exit status (0 or 1). Throws for exit status 2.
-    func run() async throws -> Int32 {
+    mutating func run() async throws -> Int32 {
         let started = Self.now()
         // 1. read
         let inputs = try read()
@@ -61,6 +65,7 @@ struct NightPipeline {
         let report = ReconciliationReport(run: run, inputs: inputs.files, findings: reconciliation.findings)
         var out = try OutputDirectory(root: options.output)
         try ReportFiles.write(report: report, uploads: reconciliation.uploads, xml: true, into: &out)
+        if let recoverySummary { print(recoverySummary) }
         print(
             RunSummary.render(report, uploads: reconciliation.uploads, outputDirectory: options.output.path),
             terminator: "")
@@ -88,7 +93,9 @@ struct NightPipeline {
         }
     }
 
-    private func recover(_ targets: [RecoveryTarget], journal: StateStore?) async throws -> [String: RecoveryOutcome] {
+    private mutating func recover(_ targets: [RecoveryTarget], journal: StateStore?) async throws -> [String:
+        RecoveryOutcome]
+    {
         let spice = options.configuration.spice
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = SpiceHTTPClient(
@@ -96,10 +103,23 @@ struct NightPipeline {
             requestTimeoutSeconds: spice.requestTimeoutSeconds)
         var engine = RecoveryEngine(client: client, settings: spice, journal: journal)
         let progress = Progress(label: "recovering from Spice")
-        engine.onProgress = { progress.show("\($0.done) done, \($0.open) open, \($0.failing) failing") }
+        let last = LastValue<RecoveryProgress>()
+        engine.onProgress = {
+            last.set($0)
+            progress.show("\($0.done) done, \($0.open) open, \($0.failing) failing")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
             let outcomes = try await engine.recover(targets)
             progress.finish()
+            let seconds =
+                Double((clock.now - started).components.attoseconds) / 1e18
+                + Double((clock.now - started).components.seconds)
+            let asked = last.value?.requests ?? 0
+            recoverySummary =
+                "Asked Spice \(asked) times about \(targets.count) open attempts in "
+                + String(format: "%.1f s (%.0f requests/s).", seconds, seconds > 0 ? Double(asked) / seconds : 0)
             try await http.shutdown()
             return outcomes
         } catch {
@@ -123,6 +143,24 @@ struct NightPipeline {
 
     static func randomRunId() -> String {
         String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))
+    }
+}
+
+/// The latest value reported from concurrent tasks.
+final class LastValue<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T?
+
+    func set(_ value: T) {
+        lock.lock()
+        stored = value
+        lock.unlock()
+    }
+
+    var value: T? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }
 

@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try ConfigurationLoader.load(config)
         let (asOf, pinned) = try clock.referenceTime()
         let zone = try clock.fiscalTimeZone(configured: configuration.timezone)
-        let pipeline = NightPipeline(
+        var pipeline = NightPipeline(
             options: .init(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
                 pinned: pinned, offline: offline, statePath: state, configuration: configuration))

@@ -41,6 +41,14 @@ struct SimulateSpiceCommand: AsyncParsableCommand {
     @Option(help: "What posRefIds missing from the script get: not-found, approved or declined.")
     var fallback: String = "not-found"
 
+    @Option(help: "How many Spice instances to run, on consecutive ports from --port (for load tests).")
+    var instances: Int = 1
+
+    func validate() throws {
+        guard (1...1000).contains(instances) else { throw ValidationError("--instances: expected 1 to 1000") }
+        guard instances == 1 || port > 0 else { throw ValidationError("--instances needs a fixed --port") }
+    }
+
     func run() async throws {
         var behaviours: [String: SpiceSimulator.Behavior] = [:]
         if let script {
@@ -58,15 +66,24 @@ struct SimulateSpiceCommand: AsyncParsableCommand {
         default:
             throw UsageFailure(message: "--fallback: expected not-found, approved or declined, found \"\(fallback)\"")
         }
-        let simulator = SpiceSimulator(script: behaviours, fallback: fallbackBehavior)
-        do {
-            try await simulator.start(port: port)
-        } catch {
-            throw UsageFailure(message: "cannot listen on 127.0.0.1:\(port): \(error)")
+        var simulators: [SpiceSimulator] = []
+        for index in 0..<instances {
+            let simulator = SpiceSimulator(script: behaviours, fallback: fallbackBehavior)
+            let instancePort = instances == 1 ? port : port + index
+            do {
+                try await simulator.start(port: instancePort)
+            } catch {
+                throw UsageFailure(message: "cannot listen on 127.0.0.1:\(instancePort): \(error)")
+            }
+            simulators.append(simulator)
         }
-        print(
-            "Spice simulator listening on \(simulator.baseURL) (\(behaviours.count) scripted posRefIds); Ctrl-C stops it."
-        )
+        let listening =
+            instances == 1 ? simulators[0].baseURL : "\(simulators[0].baseURL) to port \(port + instances - 1)"
+        // Written straight to the descriptor: a script waiting for this line must not wait for a buffer flush.
+        FileHandle.standardOutput.write(
+            Data(
+                "Spice simulator listening on \(listening) (\(behaviours.count) scripted posRefIds); Ctrl-C stops it.\n"
+                    .utf8))
         while true { try await Task.sleep(for: .seconds(3600)) }
     }
 }
