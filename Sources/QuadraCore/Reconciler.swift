@@ -378,7 +378,7 @@ public struct Reconciler {
                 posFirstDocument[day] = min(posFirstDocument[day] ?? receipt.event.at, receipt.event.at)
             }
         }
-        for day in openDays.sorted() {
+        for day in openDays.sorted() where !context.state.closedJournals.contains(PemDay(pem: pem, day: day)) {
             let first = firstDocument[day] ?? posFirstDocument[day]
             let dayStart = zone.startOfDay(day)
             let dayEnd = zone.startOfDay(FiscalDay(daysSinceEpoch: day.daysSinceEpoch + 1))

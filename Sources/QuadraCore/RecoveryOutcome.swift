@@ -43,9 +43,15 @@ public struct StateSnapshot: Sendable {
     /// Client offline periods recorded as notified, by PEM and window start.
     public var notifiedPeriods: Set<PemInstant>
 
-    public init(submittedReports: Set<PemDay> = [], notifiedPeriods: Set<PemInstant> = []) {
+    /// (PEM, fiscal day) pairs whose journal Quadra closed (or found already closed).
+    public var closedJournals: Set<PemDay>
+
+    public init(
+        submittedReports: Set<PemDay> = [], notifiedPeriods: Set<PemInstant> = [], closedJournals: Set<PemDay> = []
+    ) {
         self.submittedReports = submittedReports
         self.notifiedPeriods = notifiedPeriods
+        self.closedJournals = closedJournals
     }
 }
 

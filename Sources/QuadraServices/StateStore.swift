@@ -212,13 +212,16 @@ public final class StateStore: @unchecked Sendable {
     /// The emergency reports A-Cube holds (`accepted` or `alreadyPresent`) and the offline periods notified to it,
     /// read in one consistent transaction.
     public func snapshot() throws -> StateSnapshot {
-        try withDatabase("read the submitted reports and notified offline periods") { database in
+        try withDatabase("read the submitted reports, notified offline periods and closed journals") { database in
             try database.transaction(.deferred) {
                 let reports = try StateTables.submission.all(database, store: self)
                     .filter { $0.status.isSuccessful }.map(\.key)
                 let periods = try StateTables.offlinePeriod.all(database, store: self)
                     .filter { $0.status.isSuccessful }.map(\.key)
-                return StateSnapshot(submittedReports: Set(reports), notifiedPeriods: Set(periods))
+                let journals = try StateTables.journalClose.all(database, store: self)
+                    .filter { $0.status.isSuccessful }.map(\.key)
+                return StateSnapshot(
+                    submittedReports: Set(reports), notifiedPeriods: Set(periods), closedJournals: Set(journals))
             }
         }
     }

@@ -9,7 +9,9 @@ import QuadraXML
 /// 1. read: the input directory → `NightInputs` + diagnostics (`NightReader`)
 /// 2. reconcile: `NightInputs` → `Reconciliation` (`Reconciler`; pure, no I/O)
 /// 3. recover: the attempts left open → Spice → `RecoveryOutcome`s (`RecoveryEngine`), then reconcile again
-/// 4. render: `Reconciliation` → `reconciliation.xml`, `findings.csv`, `uploads/`, `manifest.json`, summary
+/// 4. submit (only with --submit): `SubmissionPlan` → A-Cube through the state store (`SubmissionEngine`), then
+///    reconcile again with what the store now records
+/// 5. render: `Reconciliation` → `reconciliation.xml`, `findings.csv`, `uploads/`, `manifest.json`, summary
 struct NightPipeline {
     struct Options {
         var input: URL
@@ -19,6 +21,7 @@ struct NightPipeline {
         /// True when --as-of was given: run id and run times derive from it, for byte-identical reports.
         var pinned: Bool
         var offline: Bool
+        var submit: Bool
         var statePath: String
         var configuration: Configuration
     }
@@ -26,12 +29,18 @@ struct NightPipeline {
     let options: Options
     /// One line about the recovery for the summary, set by `recover`.
     private var recoverySummary: String?
+    /// Lines about submission (or what would be submitted) for the summary.
+    private var submissionSummary: [String] = []
+    /// Why submission stopped (A-Cube down, credentials refused): the report is still written, then exit 2.
+    private var submissionFailure: String?
 
     init(options: Options) { self.options = options }
 
     /// Runs the night and returns the exit status (0 or 1). Throws for exit status 2.
     mutating func run() async throws -> Int32 {
         let started = Self.now()
+        // Secrets are checked before anything is read or sent, so a missing one stops the run early (exit 2).
+        let credentials = options.submit ? try Self.credentials() : nil
         // 1. read
         let inputs = try read()
         // The state store: created by an online run; an offline run only reads one that exists.
@@ -40,7 +49,8 @@ struct NightPipeline {
         var recoveries = try store.map { try $0.knownOutcomes() } ?? [:]
         // 2. reconcile
         var context = ReconcileContext(
-            asOf: options.asOf, timeZone: options.timeZone, state: snapshot, recoveries: recoveries)
+            asOf: options.asOf, timeZone: options.timeZone, state: snapshot, recoveries: recoveries,
+            rejectedSubmissions: try store.map(Self.rejectedSubmissions) ?? [:])
         var reconciliation = Reconciler.reconcile(inputs, context: context)
         // 3. recover, then reconcile again with Spice's answers
         if !options.offline {
@@ -54,7 +64,24 @@ struct NightPipeline {
                 reconciliation = Reconciler.reconcile(inputs, context: context)
             }
         }
-        // 4. render
+        // 4. submit, then reconcile again with what the state store now records
+        let plan = SubmissionPlan(reconciliation, state: context.state)
+        if let credentials, let store {
+            if !plan.isEmpty {
+                let result = await submit(plan, store: store, credentials: credentials)
+                // Whatever was sent before a failure is in the store: the report reflects it.
+                context.state = try store.snapshot()
+                context.rejectedSubmissions = try Self.rejectedSubmissions(store).merging(result?.rejected ?? [:]) {
+                    $1
+                }
+                reconciliation = Reconciler.reconcile(inputs, context: context)
+            } else {
+                submissionSummary = ["Nothing to send to A-Cube."]
+            }
+        } else {
+            submissionSummary = [plan.describe(timeZone: options.timeZone)]
+        }
+        // 5. render
         let runId = options.pinned ? Self.derivedRunId(asOf: options.asOf, inputs: inputs.files) : Self.randomRunId()
         let zone = options.timeZone
         let run = RunInfo(
@@ -66,10 +93,14 @@ struct NightPipeline {
         var out = try OutputDirectory(root: options.output)
         try ReportFiles.write(report: report, uploads: reconciliation.uploads, xml: true, into: &out)
         if let recoverySummary { print(recoverySummary) }
+        for line in submissionSummary { print(line) }
+        if let submissionFailure {
+            FileHandle.printError("quadra: submission to A-Cube stopped: \(submissionFailure)\n")
+        }
         print(
             RunSummary.render(report, uploads: reconciliation.uploads, outputDirectory: options.output.path),
             terminator: "")
-        return report.exitStatus
+        return submissionFailure == nil ? report.exitStatus : 2
     }
 
     private func read() throws -> NightInputs {
@@ -86,7 +117,8 @@ struct NightPipeline {
 
     private func openStore() throws -> StateStore? {
         do {
-            return options.offline
+            // An offline run that submits nothing only reads a store that exists; it never creates one.
+            return options.offline && !options.submit
                 ? try StateStore.openExisting(path: options.statePath) : try StateStore(path: options.statePath)
         } catch {
             throw UsageFailure(message: "--state: \(error)")
@@ -127,6 +159,64 @@ struct NightPipeline {
             try? await http.shutdown()
             throw error
         }
+    }
+
+    /// Submits the plan; an operational failure is kept in `submissionFailure` and the run goes on to write the
+    /// report (what was sent before it is in the state store).
+    private mutating func submit(_ plan: SubmissionPlan, store: StateStore, credentials: AcubeCredentials) async
+        -> SubmissionResult?
+    {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = AcubeClient(http: http, settings: options.configuration.acube, credentials: credentials)
+        let engine = SubmissionEngine(client: client, store: store, timeZone: options.timeZone, now: { Self.now() })
+        do {
+            let result = try await engine.submit(plan)
+            try await http.shutdown()
+            submissionSummary = Self.describe(result)
+            return result
+        } catch {
+            try? await http.shutdown()
+            submissionFailure = "\(error)"
+            submissionSummary = ["Submission to A-Cube stopped; run again when A-Cube can be reached."]
+            return nil
+        }
+    }
+
+    static func describe(_ result: SubmissionResult) -> [String] {
+        var lines: [String] = []
+        if !result.sent.isEmpty { lines.append("Sent to A-Cube: " + result.sent.joined(separator: ", ") + ".") }
+        if !result.skipped.isEmpty { lines.append("Not sent again: " + result.skipped.joined(separator: ", ") + ".") }
+        if !result.rejected.isEmpty {
+            lines.append(
+                "Refused by A-Cube: "
+                    + result.rejected.keys.sorted().map { "\($0.pem) \($0.day)" }.joined(separator: ", ")
+                    + " (see SUBMISSION_REJECTED).")
+        }
+        if !result.unknown.isEmpty {
+            lines.append(
+                "Answer lost, checked again next run before anything is resent: "
+                    + result.unknown.joined(separator: ", ")
+                    + ".")
+        }
+        return lines
+    }
+
+    /// A-Cube's credentials from the environment; a missing one is a usage failure (exit 2).
+    static func credentials() throws -> AcubeCredentials {
+        do {
+            return try AcubeCredentials.fromEnvironment()
+        } catch {
+            throw UsageFailure(message: "\(error)")
+        }
+    }
+
+    /// Refusals the store remembers, so SUBMISSION_REJECTED stays in the report until the data is fixed.
+    static func rejectedSubmissions(_ store: StateStore) throws -> [PemDay: String] {
+        var rejected: [PemDay: String] = [:]
+        for record in try store.submissions() where record.status == .rejected {
+            rejected[record.key] = record.detail ?? "refused by A-Cube"
+        }
+        return rejected
     }
 
     static func now() -> Instant {

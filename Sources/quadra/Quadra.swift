@@ -15,7 +15,10 @@ struct Quadra: AsyncParsableCommand {
             2 the run could not be done (bad usage, unreadable input directory, bad configuration).
             """,
         version: version,
-        subcommands: [RunCommand.self, PrepareCommand.self, ValidateCommand.self, SimulateCommand.self]
+        subcommands: [
+            RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ValidateCommand.self,
+            SimulateCommand.self,
+        ]
     )
 
     /// Runs the command and maps every failure to the contract's exit status: usage and configuration

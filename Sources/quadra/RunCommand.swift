@@ -41,6 +41,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do not contact Spice: unanswered attempts not recovered before are PAYMENT_IN_PROGRESS.")
     var offline = false
 
+    @Flag(
+        help: """
+            Send to A-Cube: the prepared emergency reports, the offline periods to notify, the journals to close \
+            (credentials from QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD). Without it nothing is sent and the \
+            summary says what would be.
+            """)
+    var submit = false
+
     @OptionGroup var clock: ClockOptions
 
     func run() async throws {
@@ -50,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         var pipeline = NightPipeline(
             options: .init(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
-                pinned: pinned, offline: offline, statePath: state, configuration: configuration))
+                pinned: pinned, offline: offline, submit: submit, statePath: state, configuration: configuration))
         let status = try await pipeline.run()
         throw ExitCode(status)
     }

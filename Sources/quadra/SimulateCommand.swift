@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuadraCore
+import QuadraServices
 import QuadraSimulators
 
 /// `quadra simulate`: run a simulator on 127.0.0.1 for integration testing.
@@ -8,7 +9,7 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Run a Spice or A-Cube simulator on 127.0.0.1 for integration testing.",
-        subcommands: [SimulateSpiceCommand.self]
+        subcommands: [SimulateSpiceCommand.self, SimulateAcubeCommand.self]
     )
 }
 
@@ -84,6 +85,68 @@ struct SimulateSpiceCommand: AsyncParsableCommand {
             Data(
                 "Spice simulator listening on \(listening) (\(behaviours.count) scripted posRefIds); Ctrl-C stops it.\n"
                     .utf8))
+        while true { try await Task.sleep(for: .seconds(3600)) }
+    }
+}
+
+/// `quadra simulate acube`: A-Cube's auth and API hosts in one loopback server.
+struct SimulateAcubeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "acube",
+        abstract: "Run an A-Cube E-Receipts simulator (login, MF1 and MF2) on 127.0.0.1 until interrupted.",
+        discussion: """
+            Serves the receipts, journals, notifications and emergency reports of NIGHT/acube/<PEM>/ (with
+            --night), accepts emergency reports, offline periods and journal closes, and keeps what was posted.
+            It accepts the credentials in QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD. Point both acube.base_url
+            and acube.auth_url of the configuration at it. Notifications are scoped by the pem_serial_number
+            query parameter, which stands in for the PEM's certificate.
+
+            Example:
+              QUADRA_ACUBE_EMAIL=ops@example.com QUADRA_ACUBE_PASSWORD=secret \\
+                quadra simulate acube --port 8443 --night Samples/night-2026-11-21
+
+            Exit status: 0 after an interrupt; 2 bad usage, missing credentials, unreadable night, or the port is taken.
+            """
+    )
+
+    @Option(help: "The TCP port on 127.0.0.1 (0 picks a free one).")
+    var port: Int = 8443
+
+    @Option(help: ArgumentHelp("A night whose acube/<PEM>/ folders the simulator serves.", valueName: "NIGHT"))
+    var night: String?
+
+    @Option(help: "The PEM path segment: pems or point-of-sales.")
+    var pathPrefix: String = "pems"
+
+    @Option(help: "The merchant uuid of the journals route.")
+    var merchantUuid: String = "3f2a9c4e-0000-4000-8000-000000000001"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let email = environment[AcubeCredentials.emailVariable], !email.isEmpty,
+            let password = environment[AcubeCredentials.passwordVariable], !password.isEmpty
+        else {
+            throw UsageFailure(
+                message:
+                    "set \(AcubeCredentials.emailVariable) and \(AcubeCredentials.passwordVariable): the simulator accepts those credentials"
+            )
+        }
+        let simulator = AcubeSimulator(
+            email: email, password: password, merchantUUID: merchantUuid, pathPrefix: pathPrefix)
+        if let night {
+            do {
+                try simulator.seed(fromNight: URL(fileURLWithPath: night))
+            } catch {
+                throw UsageFailure(message: "\(night): cannot load the A-Cube data: \(error)")
+            }
+        }
+        do {
+            try await simulator.start(port: port)
+        } catch {
+            throw UsageFailure(message: "cannot listen on 127.0.0.1:\(port): \(error)")
+        }
+        FileHandle.standardOutput.write(
+            Data("A-Cube simulator listening on \(simulator.baseURL); Ctrl-C stops it.\n".utf8))
         while true { try await Task.sleep(for: .seconds(3600)) }
     }
 }

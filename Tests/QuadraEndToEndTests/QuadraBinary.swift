@@ -56,11 +56,16 @@ struct QuadraBinary {
 
     /// Runs `quadra` without blocking a Swift concurrency thread: tests that host a simulator in this process
     /// need the cooperative pool free to answer the child's requests.
-    static func runAsync(_ arguments: [String], in directory: URL = packageRoot) async throws -> Result {
+    static func runAsync(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:])
+        async throws -> Result
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -17,22 +17,29 @@ import Testing
             #"{"ts":"2026-11-21T10:\#(String(format: "%02d", n % 60)):00+01:00","event":"sale","terminal":"\#(terminal)","sale":"S-\#(n)","pem":"E1","total":"\#(total)","payment":"electronic","lines":[{"vat":"22.00","gross":"\#(total)"}]}"#
         ]
         if let logged = loggedApproval {
-            lines.append(#"{"ts":"2026-11-21T10:00:01+01:00","event":"payment_request","terminal":"\#(terminal)","sale":"S-\#(n)","posRefId":"\#(logged)","kind":"purchase","amount":\#(cents)}"#)
-            lines.append(#"{"ts":"2026-11-21T10:00:02+01:00","event":"payment_response","terminal":"\#(terminal)","sale":"S-\#(n)","posRefId":"\#(logged)","success":true,"amount":\#(cents)}"#)
+            lines.append(
+                #"{"ts":"2026-11-21T10:00:01+01:00","event":"payment_request","terminal":"\#(terminal)","sale":"S-\#(n)","posRefId":"\#(logged)","kind":"purchase","amount":\#(cents)}"#
+            )
+            lines.append(
+                #"{"ts":"2026-11-21T10:00:02+01:00","event":"payment_response","terminal":"\#(terminal)","sale":"S-\#(n)","posRefId":"\#(logged)","success":true,"amount":\#(cents)}"#
+            )
         }
-        lines.append(#"{"ts":"2026-11-21T10:00:03+01:00","event":"payment_request","terminal":"\#(terminal)","sale":"S-\#(n)","posRefId":"\#(ref)","kind":"purchase","amount":\#(cents)}"#)
+        lines.append(
+            #"{"ts":"2026-11-21T10:00:03+01:00","event":"payment_request","terminal":"\#(terminal)","sale":"S-\#(n)","posRefId":"\#(ref)","kind":"purchase","amount":\#(cents)}"#
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 
     static func writeNight(_ text: String, config: String) throws -> URL {
         let root = try QuadraBinary.temporaryDirectory("online")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("night/pos"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("night/pos"), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: root.appendingPathComponent("night/pos/T.jsonl"))
         try Data(config.utf8).write(to: root.appendingPathComponent("quadra.toml"))
         return root
     }
 
-    static func config(_ terminals: [String: String], deadline: Int = 2) -> String {
+    static func config(_ terminals: [String: String], deadline: Int = 3) -> String {
         var text = """
             [spice]
             deadline_seconds = \(deadline)
@@ -48,7 +55,9 @@ import Testing
         return text
     }
 
-    static func run(_ root: URL, out: String = "out", state: String = "state.sqlite") async throws -> QuadraBinary.Result {
+    static func run(_ root: URL, out: String = "out", state: String = "state.sqlite") async throws
+        -> QuadraBinary.Result
+    {
         try await QuadraBinary.runAsync(
             ["run", "--input", "night", "--out", out, "--config", "quadra.toml", "--state", state, "--as-of", asOf],
             in: root)
@@ -120,7 +129,8 @@ import Testing
         var script: [String: SpiceSimulator.Behavior] = [:]
         var night = ""
         for n in 1...24 {
-            script["K-\(n)"] = .slow(milliseconds: 40, then: n % 3 == 0 ? .declined(amountCents: 500) : .approved(amountCents: 500))
+            script["K-\(n)"] = .slow(
+                milliseconds: 40, then: n % 3 == 0 ? .declined(amountCents: 500) : .approved(amountCents: 500))
             night += Self.sale(n, terminal: "T1", ref: "K-\(n)", cents: 500)
         }
         let spice = SpiceSimulator(script: script)
@@ -135,7 +145,10 @@ import Testing
         // Killed with SIGKILL once a few answers are in, then run again.
         let process = Process()
         process.executableURL = QuadraBinary.executable
-        process.arguments = ["run", "--input", "night", "--out", "killed", "--config", "quadra.toml", "--state", "killed.sqlite", "--as-of", Self.asOf]
+        process.arguments = [
+            "run", "--input", "night", "--out", "killed", "--config", "quadra.toml", "--state", "killed.sqlite",
+            "--as-of", Self.asOf,
+        ]
         process.currentDirectoryURL = root
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -128,22 +128,25 @@ import Testing
                     RecoveredResponse(amount: Money(cents: 1800), userOverride: true, hostResponseText: "APPROVED")))
     }
 
-    @Test func stillRunningAtTheDeadlineAndNotFound() async throws {
+    @Test func stillRunningAtTheDeadline() async throws {
         let outcomes = try await Self.withSpice([
-            "S1": .inProgress(polls: 1_000_000, errorReason: "TRANSACTION_IN_PROGRESS", then: .notFound),
-            "N1": .notFound, "N2": .notFound404,
+            "S1": .inProgress(polls: 1_000_000, errorReason: "TRANSACTION_IN_PROGRESS", then: .notFound)
         ]) { simulator, client in
-            try await RecoveryEngine(client: client, settings: Self.settings(deadline: 1), journal: nil)
-                .recover([
-                    Self.target("S1", simulator.baseURL), Self.target("N1", simulator.baseURL),
-                    Self.target("N2", simulator.baseURL),
-                ])
+            try await RecoveryEngine(client: client, settings: Self.settings(deadline: 4), journal: nil)
+                .recover([Self.target("S1", simulator.baseURL)])
         }
         guard case .stillRunning(let detail)? = outcomes["S1"] else {
             Issue.record("S1: \(outcomes)")
             return
         }
         #expect(detail.contains("TRANSACTION_IN_PROGRESS"))
+    }
+
+    @Test func notFoundByReasonOr404IsFinalForTheRun() async throws {
+        let outcomes = try await Self.withSpice(["N1": .notFound, "N2": .notFound404]) { simulator, client in
+            try await RecoveryEngine(client: client, settings: Self.settings(deadline: 60), journal: nil)
+                .recover([Self.target("N1", simulator.baseURL), Self.target("N2", simulator.baseURL)])
+        }
         guard case .notFound? = outcomes["N1"], case .notFound? = outcomes["N2"] else {
             Issue.record("\(outcomes)")
             return

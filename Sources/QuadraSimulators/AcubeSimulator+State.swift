@@ -1,0 +1,114 @@
+import Foundation
+import QuadraCore
+
+/// One member of a seeded list: a parsed JSON object, or text served verbatim when it was not one.
+enum AcubeSeedMember: Sendable, Hashable {
+    case object(JSONObject)
+    case text(String)
+
+    /// Parses `raw` as one JSON object; anything else is kept as its trimmed text.
+    init(raw: String) {
+        if let value = try? JSONParser.parse(Array(raw.utf8)), case .object(let object) = value {
+            self = .object(object)
+        } else {
+            self = .text(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// The member as served: compact JSON with the keys and number texts it was seeded with.
+    var rendered: String {
+        switch self {
+        case .object(let object): AcubeJSON.render(.object(object))
+        case .text(let text): text
+        }
+    }
+
+    /// A string member of the object, e.g. a journal's `date` or `status`.
+    func string(_ key: String) -> String? {
+        if case .object(let object) = self { return object[key]?.stringValue }
+        return nil
+    }
+}
+
+/// The lists seeded for one PEM, before they join the simulator's state.
+struct AcubeSeedData: Sendable {
+    var receipts: [AcubeSeedMember] = []
+    var journals: [AcubeSeedMember] = []
+    var notifications: [AcubeSeedMember] = []
+    var emergencyReports: [AcubeSeedMember] = []
+}
+
+extension AcubeSimulator {
+    /// Everything the simulator knows and has seen about one PEM.
+    struct PEMState: Sendable {
+        var seed = AcubeSeedData()
+        var posted: [PostedReport] = []
+        var offlinePeriods: [PostedOfflinePeriod] = []
+        var journalCloses = 0
+
+        /// Marks every open journal closed; false when none was open.
+        mutating func closeOpenJournals() -> Bool {
+            var closed = false
+            for index in seed.journals.indices {
+                guard case .object(var object) = seed.journals[index], object["status"]?.stringValue == "open"
+                else { continue }
+                for member in object.members.indices where object.members[member].key == "status" {
+                    object.members[member].value = .string("closed")
+                }
+                seed.journals[index] = .object(object)
+                closed = true
+            }
+            return closed
+        }
+    }
+
+    /// The simulator's mutable state, behind one lock; a request is handled whole under it, so the switches
+    /// count requests exactly.
+    struct State: Sendable {
+        var pems: [String: PEMState] = [:]
+        /// The PEMs in the order first seeded, for lists that span PEMs.
+        var pemOrder: [String] = []
+
+        /// Issued tokens and their serial numbers (1, 2, …).
+        var tokens: [String: Int] = [:]
+        var tokensIssued = 0
+        /// Tokens numbered below this have expired.
+        var firstValidToken = 1
+        var logins = 0
+
+        var requests: [AcubeRequestRecord] = []
+
+        // The fault switches: each counts down as it fires.
+        var tokenCallsBeforeExpiry: Int?
+        var unavailable: (times: Int, retryAfterSeconds: Int) = (0, 0)
+        var tooManyRequests = 0
+        var rejections: (times: Int, violations: [AcubeViolation]) = (0, [])
+        var drops = 0
+        var refusals: (times: Int, status: Int, detail: String) = (0, 409, "")
+
+        mutating func add(_ data: AcubeSeedData, for pem: String) {
+            if pems[pem] == nil {
+                pems[pem] = PEMState()
+                pemOrder.append(pem)
+            }
+            pems[pem]?.seed.receipts += data.receipts
+            pems[pem]?.seed.journals += data.journals
+            pems[pem]?.seed.notifications += data.notifications
+            pems[pem]?.seed.emergencyReports += data.emergencyReports
+        }
+
+        /// Makes a new token; the tokens issued before it stay valid until they expire.
+        mutating func issueToken(email: String, now: Date) -> String {
+            tokensIssued += 1
+            let token = AcubeToken.make(email: email, serial: tokensIssued, now: now)
+            tokens[token] = tokensIssued
+            return token
+        }
+
+        /// Whether `token` is one the simulator issued and has not expired.
+        func isValid(_ token: String) -> Bool {
+            guard let serial = tokens[token] else { return false }
+            return serial >= firstValidToken
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import QuadraCore
+import QuadraServices
+
+/// `quadra fetch`: fills `NIGHT/acube/<PEM>/` from the A-Cube API (formats.md §1 and §5). The page walking lives
+/// in `AcubeFetcher`; this command gathers options, writes the files and maps failures to exit status 2.
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Fill NIGHT/acube/ from the A-Cube API for the configured PEMs.",
+        discussion: """
+            For each PEM of acube.pems, writes NIGHT/acube/<PEM>/receipts-<n>.json (every page of
+            receipts), journals-<n>.json (the PEM's journals of DAY; needs acube.merchant_uuid, skipped with
+            a warning without it), notifications-<n>.json and emergency-reports.json, each atomically and
+            exactly as A-Cube sent it. Pages are numbered from 1; pages an earlier fetch left are removed.
+            Nothing is written unless every PEM was fetched. The A-Cube account comes from the environment:
+            QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD (never from the configuration file).
+
+            Example:
+              export QUADRA_ACUBE_EMAIL=backoffice@example.com QUADRA_ACUBE_PASSWORD=…
+              quadra fetch --config quadra.toml --date 2026-11-21 --into /srv/nights/2026-11-21
+
+            Exit status: 0 every PEM was fetched; 2 nothing was fetched (bad usage, bad configuration, a
+            missing credential variable, A-Cube unreachable or refusing the login or a request).
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp("The configuration file (TOML, formats.md §6) with the [acube] table.", valueName: "FILE"))
+    var config: String
+
+    @Option(help: ArgumentHelp("The fiscal day whose journals are listed (YYYY-MM-DD).", valueName: "DAY"))
+    var date: String
+
+    @Option(
+        help: ArgumentHelp("The night directory; NIGHT/acube/ is filled (created when missing).", valueName: "NIGHT"))
+    var into: String
+
+    func run() async throws {
+        let configuration = try ConfigurationLoader.load(config)
+        guard let day = FiscalDay.parse(date) else {
+            throw UsageFailure(message: "--date: expected a day like 2026-11-21, found \"\(date)\"")
+        }
+        let settings = configuration.acube
+        guard !settings.pems.isEmpty else {
+            throw UsageFailure(
+                message: "\(config): acube.pems is empty: list the PEMs to fetch, e.g. pems = [\"E001-000001\"]")
+        }
+        if let bad = settings.pems.first(where: { !AcubeFetcher.isSafeFolderName($0) }) {
+            throw UsageFailure(
+                message: "\(config): acube.pems: \"\(bad)\" cannot be a folder name: expected a PEM serial number")
+        }
+        let credentials: AcubeCredentials
+        do {
+            credentials = try AcubeCredentials.fromEnvironment()
+        } catch {
+            throw UsageFailure(message: error.message)
+        }
+        let night = URL(fileURLWithPath: into)
+        do {
+            try FileManager.default.createDirectory(at: night, withIntermediateDirectories: true)
+        } catch {
+            throw UsageFailure(message: "--into: cannot create \(night.path): \(error.localizedDescription)")
+        }
+
+        let result = try await Self.fetch(settings: settings, credentials: credentials, day: day)
+        for warning in result.warnings { FileHandle.printError("quadra: warning: \(warning)\n") }
+        try Self.write(result, into: night)
+        let pages = result.files.count
+        print(
+            "Fetched \(pages) file\(pages == 1 ? "" : "s") for \(result.fetchedKinds.count) PEM"
+                + "\(result.fetchedKinds.count == 1 ? "" : "s") into \(night.appendingPathComponent("acube").path)/.")
+    }
+
+    /// Logs in, then walks every PEM's lists; every A-Cube failure becomes exit status 2.
+    private static func fetch(
+        settings: Configuration.AcubeSettings, credentials: AcubeCredentials, day: FiscalDay
+    ) async throws -> AcubeFetchResult {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = AcubeClient(http: http, settings: settings, credentials: credentials)
+        let progress = Progress(label: "fetching from A-Cube")
+        let fetcher = AcubeFetcher(client: client) { progress.step($0) }
+        do {
+            progress.show("logging in")
+            try await client.authenticate()
+            let result = try await fetcher.fetch(pems: settings.pems, day: day)
+            progress.finish()
+            try await http.shutdown()
+            return result
+        } catch {
+            progress.finish()
+            try? await http.shutdown()
+            throw UsageFailure(message: "fetch failed, nothing was written: \(error)")
+        }
+    }
+
+    /// Writes every fetched file atomically, then removes the pages an earlier fetch of the same PEM left.
+    private static func write(_ result: AcubeFetchResult, into night: URL) throws {
+        var written: [String: Set<String>] = [:]
+        for file in result.files {
+            let target = night.appendingPathComponent(file.relativePath)
+            do {
+                try FileManager.default.createDirectory(
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try OutputDirectory.writeAtomically(file.bytes, to: target)
+            } catch {
+                throw UsageFailure(message: "--into: \(error)")
+            }
+            let pem = target.deletingLastPathComponent().lastPathComponent
+            written[pem, default: []].insert(target.lastPathComponent)
+        }
+        for (pem, kinds) in result.fetchedKinds {
+            let folder = night.appendingPathComponent("acube").appendingPathComponent(pem)
+            let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            let stale = AcubeFetcher.staleFiles(
+                existing: existing, written: written[pem] ?? [], fetchedKinds: kinds)
+            for name in stale {
+                do {
+                    try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+                } catch {
+                    FileHandle.printError(
+                        "quadra: warning: cannot remove the stale page \(folder.path)/\(name): "
+                            + "\(error.localizedDescription)\n")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import QuadraCore
+import QuadraServices
+
+/// `quadra submit`: sends the prepared uploads of an output folder to A-Cube, each exactly once.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit the emergency reports prepared in OUT/uploads/ to A-Cube, never twice.",
+        discussion: """
+            Sends each OUT/uploads/<PEM>/<fiscal-day>.json as it is (supplier: MF2 upload-emergency-report;
+            merchant: MF1 emergency-report, by the configuration's acube.role). Each one is recorded in the state
+            store before it is sent; one whose answer was lost is only sent again after A-Cube's list of emergency
+            reports shows it is not there. Credentials come from QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD.
+
+            Example:
+              quadra submit --config quadra.toml out
+
+            Exit status: 0 everything is at A-Cube; 1 something was refused or its answer was lost;
+            2 bad usage, bad configuration, missing credentials, or A-Cube could not be used.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The configuration file (TOML).", valueName: "FILE"))
+    var config: String
+
+    @Option(help: ArgumentHelp("The SQLite state store.", valueName: "FILE"))
+    var state: String = "quadra-state.sqlite"
+
+    @Option(help: "The fiscal time zone (default: the configuration's, else Europe/Rome).")
+    var timezone: String?
+
+    @Argument(help: ArgumentHelp("The output folder of a run or a preparation.", valueName: "OUT"))
+    var out: String
+
+    func run() async throws {
+        let configuration = try ConfigurationLoader.load(config)
+        let zoneName = timezone ?? configuration.timezone
+        guard let zone = FiscalTimeZone(identifier: zoneName) else {
+            throw UsageFailure(message: "--timezone: unknown time zone \"\(zoneName)\"")
+        }
+        let files = try Self.uploadFiles(in: URL(fileURLWithPath: out))
+        guard !files.isEmpty else {
+            print("No uploads in \(out)/uploads/: nothing to submit.")
+            return
+        }
+        let credentials = try NightPipeline.credentials()
+        let store: StateStore
+        do {
+            store = try StateStore(path: state)
+        } catch {
+            throw UsageFailure(message: "--state: \(error)")
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = AcubeClient(http: http, settings: configuration.acube, credentials: credentials)
+        let engine = SubmissionEngine(client: client, store: store, timeZone: zone, now: { NightPipeline.now() })
+        let result: SubmissionResult
+        do {
+            result = try await engine.submitUploadFiles(files)
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw UsageFailure(message: "submission to A-Cube stopped: \(error)")
+        }
+        for line in NightPipeline.describe(result) { print(line) }
+        for (key, detail) in result.rejected.sorted(by: { $0.key < $1.key }) {
+            FileHandle.printError("SUBMISSION_REJECTED \(key.pem) \(key.day): \(detail)\n")
+        }
+        throw ExitCode(result.rejected.isEmpty && result.unknown.isEmpty ? 0 : 1)
+    }
+
+    /// `uploads/<PEM>/<YYYY-MM-DD>.json` files, sorted; anything else there is an error naming the file.
+    static func uploadFiles(in out: URL) throws -> [(key: PemDay, body: [UInt8])] {
+        let uploads = out.appendingPathComponent("uploads")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UsageFailure(message: "\(out.path): not an output folder")
+        }
+        guard FileManager.default.fileExists(atPath: uploads.path) else { return [] }
+        var files: [(key: PemDay, body: [UInt8])] = []
+        let pems = try FileManager.default.contentsOfDirectory(atPath: uploads.path).filter { !$0.hasPrefix(".") }
+            .sorted()
+        for pem in pems {
+            let folder = uploads.appendingPathComponent(pem)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+                guard let day = FiscalDay.parse(name.dropLast(".json".count)) else {
+                    throw UsageFailure(message: "\(folder.path)/\(name): expected uploads/<PEM>/<YYYY-MM-DD>.json")
+                }
+                let body: [UInt8]
+                do {
+                    body = Array(try Data(contentsOf: folder.appendingPathComponent(name)))
+                } catch {
+                    throw UsageFailure(message: "\(folder.path)/\(name): cannot be read: \(error.localizedDescription)")
+                }
+                files.append((PemDay(pem: pem, day: day), body))
+            }
+        }
+        return files
+    }
+}
