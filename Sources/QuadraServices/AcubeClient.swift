@@ -8,8 +8,10 @@ import QuadraCore
 /// sends the calls that change something (emergency report, offline period, journal close) at most once.
 ///
 /// - A 401 logs in again once and repeats the call; a second 401 is `AcubeError.Kind.credentialsRefused`.
-/// - 503 waits `Retry-After` (capped), 429 backs off with jitter, both up to `maximumRetries`; on reads any 5xx
-///   and any transport failure are retried the same way. Other 4xx are final.
+/// - 503 waits `Retry-After` (capped), 429 backs off with jitter, both up to `maximumRetries` (on writes too: both
+///   mean the call was not processed); on reads (and the login) any 5xx and any timeout, reset or dropped
+///   connection are retried the same way. Other 4xx are final. A connection that cannot be made is not retried
+///   here: AsyncHTTPClient already retries connecting until its connect timeout.
 /// - Writes are never resent after they may have reached A-Cube: a timeout, a dropped connection or a 5xx other
 ///   than 503 is `.unknown`, and the caller lists the reports before it sends again.
 /// - The password and the token never appear in an error, an outcome or a description.
@@ -308,8 +310,9 @@ public final class AcubeClient: Sendable {
             do {
                 reply = try await exchange(method, url, body: body, token: token)
             } catch {
-                // A write is retried only when the connection was never made: then nothing was sent.
-                guard idempotent || Self.isConnectFailure(error), retries < retryPolicy.maximumRetries,
+                // A write is never resent. A connection that could not be made is not retried here either:
+                // AsyncHTTPClient already retries connecting, with backoff, until its connect timeout.
+                guard idempotent, !Self.isConnectFailure(error), retries < retryPolicy.maximumRetries,
                     !Task.isCancelled
                 else {
                     return .transport(error, retries: retries)

@@ -15,7 +15,13 @@ public enum AcubeProblem {
     /// The readable line for a response with `status` and `body`; the status text (`404 Not Found`) when the
     /// body says nothing.
     public static func detail(status: Int, body: [UInt8]) -> String {
-        line(body) ?? statusText(status)
+        guard let line = line(body) else { return statusText(status) }
+        // A problem titled with the reason phrase ("Not Found: …") says nothing the status does not.
+        let phrase = reasonPhrase(status)
+        if !phrase.isEmpty, line.hasPrefix(phrase + ": "), line.count > phrase.count + 2 {
+            return String(line.dropFirst(phrase.count + 2))
+        }
+        return line
     }
 
     /// The readable line of an error body, or nil when the body is empty.

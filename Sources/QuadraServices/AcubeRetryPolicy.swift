@@ -4,7 +4,8 @@ import QuadraCore
 /// When and how long `AcubeClient` waits before trying a call again (apis.md: 503 honours `Retry-After`, 429
 /// backs off). Every bound is here, in one place, so it is easy to change.
 public struct AcubeRetryPolicy: Sendable, Hashable {
-    /// How many times one call is tried again after a 429, a 503 (and, for reads, any 5xx or transport failure).
+    /// How many times one call is tried again after a 429 or a 503 (and, for reads, any 5xx, timeout or dropped
+    /// connection).
     public var maximumRetries: Int
     /// No single wait is longer than this, whatever `Retry-After` says.
     public var maximumDelay: Duration

@@ -84,6 +84,10 @@ extension AcubeSimulator {
         var tooManyRequests = 0
         var rejections: (times: Int, violations: [AcubeViolation]) = (0, [])
         var drops = 0
+        /// Uploads held this long before they are looked at; a held upload whose client goes away is never stored.
+        var holds: (times: Int, milliseconds: Int) = (0, 0)
+        /// Uploads currently held.
+        var uploadsHeld = 0
         var refusals: (times: Int, status: Int, detail: String) = (0, 409, "")
 
         mutating func add(_ data: AcubeSeedData, for pem: String) {

@@ -108,7 +108,21 @@ public final class AcubeSimulator: Sendable {
         self.configuration = configuration
         self.state = state
         server = LoopbackHTTPServer { request in
-            Self.answer(request, configuration: configuration, state: state)
+            if request.method == "POST", request.path.hasSuffix("emergency-report") {
+                let hold = state.withLockedValue { state -> Int in
+                    guard state.holds.times > 0 else { return 0 }
+                    state.holds.times -= 1
+                    state.uploadsHeld += 1
+                    return state.holds.milliseconds
+                }
+                if hold > 0 {
+                    // The server cancels a handler whose client went away: such an upload never lands.
+                    let finished = (try? await Task.sleep(for: .milliseconds(hold))) != nil
+                    state.withLockedValue { $0.uploadsHeld -= 1 }
+                    if !finished || Task.isCancelled { return .reset }
+                }
+            }
+            return Self.answer(request, configuration: configuration, state: state)
         }
     }
 
@@ -205,6 +219,15 @@ public final class AcubeSimulator: Sendable {
 
     /// The next `times` valid emergency report uploads are stored (and listed), then the connection is reset
     /// with no response: the client cannot know the report landed. Invalid uploads (422) do not use them up.
+    /// The next `times` uploads wait `milliseconds` before they are looked at, so a test can kill the client while
+    /// its POST is in flight; an upload whose client went away meanwhile is never stored.
+    public func holdNextUploads(_ times: Int, milliseconds: Int) {
+        state.withLockedValue { $0.holds = (times, milliseconds) }
+    }
+
+    /// Uploads being held right now.
+    public var uploadsHeld: Int { state.withLockedValue { $0.uploadsHeld } }
+
     public func commitThenDropNextUploads(_ times: Int) {
         state.withLockedValue { $0.drops = max(0, times) }
     }

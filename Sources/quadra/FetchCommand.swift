@@ -11,19 +11,28 @@ struct FetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "Fill NIGHT/acube/ from the A-Cube API for the configured PEMs.",
         discussion: """
-            For each PEM of acube.pems, writes NIGHT/acube/<PEM>/receipts-<n>.json (every page of
-            receipts), journals-<n>.json (the PEM's journals of DAY; needs acube.merchant_uuid, skipped with
-            a warning without it), notifications-<n>.json and emergency-reports.json, each atomically and
-            exactly as A-Cube sent it. Pages are numbered from 1; pages an earlier fetch left are removed.
-            Nothing is written unless every PEM was fetched. The A-Cube account comes from the environment:
-            QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD (never from the configuration file).
+            For each PEM of acube.pems, writes into NIGHT/acube/<PEM>/:
+              receipts-<n>.json       every page of the PEM's receipts
+              journals-<n>.json       the PEM's journals of DAY (needs
+                                      acube.merchant_uuid; skipped with a
+                                      warning without it)
+              notifications-<n>.json  the notifications polled for the PEM
+              emergency-reports.json  the emergency reports A-Cube holds
+            Each file is written atomically, exactly as A-Cube sent it; pages
+            are numbered from 1, and pages an earlier fetch left are removed.
+            Nothing is written unless every PEM was fetched. The account comes
+            from the environment, never from the configuration file:
+            QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD.
 
             Example:
-              export QUADRA_ACUBE_EMAIL=backoffice@example.com QUADRA_ACUBE_PASSWORD=…
-              quadra fetch --config quadra.toml --date 2026-11-21 --into /srv/nights/2026-11-21
+              export QUADRA_ACUBE_EMAIL=backoffice@example.com
+              export QUADRA_ACUBE_PASSWORD=…
+              quadra fetch --config quadra.toml --date 2026-11-21 \\
+                --into /srv/nights/2026-11-21
 
-            Exit status: 0 every PEM was fetched; 2 nothing was fetched (bad usage, bad configuration, a
-            missing credential variable, A-Cube unreachable or refusing the login or a request).
+            Exit status: 0 every PEM was fetched; 2 nothing was written (bad
+            usage or configuration, a missing credential variable, A-Cube
+            unreachable, or A-Cube refusing the login or a request).
             """
     )
 
@@ -75,7 +84,7 @@ struct FetchCommand: AsyncParsableCommand {
     }
 
     /// Logs in, then walks every PEM's lists; every A-Cube failure becomes exit status 2.
-    private static func fetch(
+    static func fetch(
         settings: Configuration.AcubeSettings, credentials: AcubeCredentials, day: FiscalDay
     ) async throws -> AcubeFetchResult {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -97,7 +106,7 @@ struct FetchCommand: AsyncParsableCommand {
     }
 
     /// Writes every fetched file atomically, then removes the pages an earlier fetch of the same PEM left.
-    private static func write(_ result: AcubeFetchResult, into night: URL) throws {
+    static func write(_ result: AcubeFetchResult, into night: URL) throws {
         var written: [String: Set<String>] = [:]
         for file in result.files {
             let target = night.appendingPathComponent(file.relativePath)

@@ -24,6 +24,8 @@ struct NightPipeline {
         var submit: Bool
         var statePath: String
         var configuration: Configuration
+        /// A-Cube's credentials; nil reads them from the environment when submitting.
+        var credentials: AcubeCredentials? = nil
     }
 
     let options: Options
@@ -40,7 +42,7 @@ struct NightPipeline {
     mutating func run() async throws -> Int32 {
         let started = Self.now()
         // Secrets are checked before anything is read or sent, so a missing one stops the run early (exit 2).
-        let credentials = options.submit ? try Self.credentials() : nil
+        let credentials = options.submit ? try options.credentials ?? Self.credentials() : nil
         // 1. read
         let inputs = try read()
         // The state store: created by an online run; an offline run only reads one that exists.

@@ -16,7 +16,7 @@ struct Quadra: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ValidateCommand.self,
+            RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ValidateCommand.self, DemoCommand.self,
             SimulateCommand.self,
         ]
     )

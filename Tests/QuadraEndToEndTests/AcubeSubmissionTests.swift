@@ -2,6 +2,10 @@ import Foundation
 import QuadraSimulators
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `quadra fetch`, `quadra run --submit` and `quadra submit` as a user runs them: the built binary against an
 /// A-Cube simulator on 127.0.0.1 seeded with the sample night's A-Cube data.
 @Suite struct AcubeSubmissionTests {
@@ -113,6 +117,46 @@ import Testing
         #expect(
             simulator.requests.contains { $0.path.hasSuffix("/emergency-report") && $0.path.hasPrefix("/mf1/") },
             "merchant: MF1")
+        await simulator.shutdown()
+    }
+
+    @Test func killedWhileThePostIsInFlightThenRerunSubmitsExactlyOnce() async throws {
+        let simulator = try await Self.startAcube()
+        let root = try Self.workspace(simulator)
+        simulator.holdNextUploads(1, milliseconds: 20_000)
+        let process = Process()
+        process.executableURL = QuadraBinary.executable
+        process.arguments = [
+            "run", "--offline", "--submit", "--input", "night", "--out", "out", "--config", "quadra.toml", "--state",
+            "state.sqlite", "--as-of", Self.asOf,
+        ]
+        process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The pending record is written before the POST: kill once the POST is at A-Cube, not yet stored.
+        while simulator.uploadsHeld == 0, process.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        while simulator.uploadsHeld > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(simulator.postedEmergencyReports(pem: "E001-000001").isEmpty, "the killed POST never landed")
+
+        let rerun = try await Self.run(root, ["--submit"])
+        #expect(rerun.status == 1, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("Sent to A-Cube: emergency report E001-000001 2026-11-21"))
+        let posts = simulator.requests.enumerated().filter {
+            $0.element.method == "POST" && $0.element.path.hasSuffix("upload-emergency-report")
+        }
+        let lists = simulator.requests.enumerated().filter {
+            $0.element.method == "GET" && $0.element.path.hasSuffix("/emergency-reports")
+        }
+        // The killed POST never reached A-Cube's books; the rerun listed the reports, then sent once.
+        #expect(posts.count == 1)
+        #expect(lists.contains { $0.offset < (posts.first?.offset ?? 0) }, "listed before sending again")
+        _ = try await Self.run(root, ["--submit"], out: "out3")
+        #expect(simulator.postedEmergencyReports(pem: "E001-000001").count == 1, "exactly one report at A-Cube")
         await simulator.shutdown()
     }
 

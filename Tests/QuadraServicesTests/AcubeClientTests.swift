@@ -418,7 +418,8 @@ import Testing
             return
         }
         #expect(reason.hasPrefix("not sent: cannot reach A-Cube at 127.0.0.1:1 for POST /mf1/pems/E001-000001/close"))
-        #expect(reason.contains("(after 1 retry)"))
+        // Connecting is retried by AsyncHTTPClient itself; the client adds no retries of its own.
+        #expect(!reason.contains("retr"))
     }
 
     // MARK: - Policy and messages
@@ -450,7 +451,12 @@ import Testing
         let problem =
             #"{"type":"about:blank","title":"Conflict","status":409,"detail":"no open journal","#
             + #""instance":"/mf1/pems/E1/close"}"#
-        #expect(AcubeProblem.detail(status: 409, body: Array(problem.utf8)) == "Conflict: no open journal")
+        #expect(AcubeProblem.detail(status: 409, body: Array(problem.utf8)) == "no open journal")
+        let titled = #"{"type":"about:blank","title":"Journal closed","status":409,"detail":"no open journal"}"#
+        #expect(AcubeProblem.detail(status: 409, body: Array(titled.utf8)) == "Journal closed: no open journal")
+        #expect(
+            AcubeProblem.detail(status: 401, body: Array(#"{"code":401,"message":"Invalid credentials."}"#.utf8))
+                == "Invalid credentials.")
         #expect(
             AcubeProblem.detail(status: 502, body: Array("<html>\n bad\n gateway</html>".utf8))
                 == "<html> bad gateway</html>")

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import QuadraCore
+import QuadraServices
+import QuadraSimulators
+
+/// `quadra demo`: a whole night on Samples/ against the built-in simulators.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run a whole sample night against built-in Spice and A-Cube simulators; outputs in ./quadra-demo/.",
+        discussion: """
+            Starts a Spice simulator and an A-Cube simulator in this process on free 127.0.0.1 ports, writes a
+            configuration for them, then fetches the night's A-Cube data, recovers the in-progress payment from
+            Spice, reconciles, submits the emergency report, the offline period and the journal close, and writes
+            everything to the output folder (which it empties first). Nothing leaves this machine.
+
+            Example:
+              quadra demo
+
+            Exit status: 0 or 1 as `quadra run` (the sample night needs action, so 1); 2 when Samples/ is missing
+            or a simulator cannot start.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The folder holding night-2026-11-21/ and demo-spice.json.", valueName: "DIR"))
+    var samples: String = "Samples"
+
+    @Option(help: ArgumentHelp("Where the demo writes everything (emptied first).", valueName: "DIR"))
+    var out: String = "quadra-demo"
+
+    func run() async throws {
+        let samplesURL = URL(fileURLWithPath: samples)
+        let sampleNight = samplesURL.appendingPathComponent("night-2026-11-21")
+        guard FileManager.default.fileExists(atPath: sampleNight.path) else {
+            throw UsageFailure(
+                message:
+                    "\(sampleNight.path) is missing: run the demo from the Quadra folder, or name it with --samples")
+        }
+        let demo = URL(fileURLWithPath: out)
+        let night = demo.appendingPathComponent("night")
+        let fileManager = FileManager.default
+        do {
+            if fileManager.fileExists(atPath: demo.path) { try fileManager.removeItem(at: demo) }
+            try fileManager.createDirectory(at: demo, withIntermediateDirectories: true)
+            try fileManager.copyItem(at: sampleNight, to: night)
+            // The A-Cube data comes from the simulator through `fetch`, as on a real night.
+            try fileManager.removeItem(at: night.appendingPathComponent("acube"))
+        } catch {
+            throw UsageFailure(message: "cannot prepare \(demo.path): \(error.localizedDescription)")
+        }
+
+        // Simulators: credentials made up for this run, never printed.
+        let password = UUID().uuidString
+        let credentials = AcubeCredentials(email: "demo@quadra.invalid", password: password)
+        let acube = AcubeSimulator(email: credentials.email, password: password)
+        let spiceScript: [String: SpiceSimulator.Behavior]
+        do {
+            try acube.seed(fromNight: sampleNight)
+            spiceScript = try SpiceSimulator.loadScript(from: samplesURL.appendingPathComponent("demo-spice.json"))
+        } catch {
+            throw UsageFailure(message: "cannot load the sample data: \(error)")
+        }
+        let spice = SpiceSimulator(script: spiceScript)
+        do {
+            try await acube.start()
+            try await spice.start()
+        } catch {
+            throw UsageFailure(message: "cannot start the simulators: \(error)")
+        }
+        print("Spice simulator on \(spice.baseURL), A-Cube simulator on \(acube.baseURL).")
+
+        let configText = """
+            # Written by `quadra demo` for its simulators.
+            timezone = "Europe/Rome"
+
+            [spice]
+            deadline_seconds = 20
+            initial_backoff_milliseconds = 100
+            maximum_backoff_seconds = 1
+
+            [spice.terminals]
+            T1 = "\(spice.baseURL)"
+
+            [acube]
+            role = "supplier"
+            base_url = "\(acube.baseURL)"
+            auth_url = "\(acube.baseURL)"
+            merchant_uuid = "3f2a9c4e-0000-4000-8000-000000000001"
+            pems = ["E001-000001"]
+
+            """
+        let configURL = demo.appendingPathComponent("quadra.toml")
+        try OutputDirectory.writeAtomically(Array(configText.utf8), to: configURL)
+        let configuration = try ConfigurationLoader.load(configURL.path)
+
+        // 1. fetch
+        let day = FiscalDay(year: 2026, month: 11, day: 21)
+        let fetched = try await FetchCommand.fetch(settings: configuration.acube, credentials: credentials, day: day)
+        try FetchCommand.write(fetched, into: night)
+        print("Fetched \(fetched.files.count) A-Cube files into \(night.path)/acube/.")
+
+        // 2–5. recover, reconcile, submit, write
+        guard let zone = FiscalTimeZone(identifier: configuration.timezone),
+            let asOf = TimestampParser.parseAbsolute("2026-11-22T06:00:00+01:00")
+        else { throw UsageFailure(message: "the demo's time zone or as-of is invalid") }
+        var pipeline = NightPipeline(
+            options: .init(
+                input: night, output: demo.appendingPathComponent("out"), timeZone: zone, asOf: asOf, pinned: true,
+                offline: false, submit: true, statePath: demo.appendingPathComponent("state.sqlite").path,
+                configuration: configuration, credentials: credentials))
+        let status = try await pipeline.run()
+
+        print(
+            """
+
+            What happened: Spice was asked about the payment the POS left in progress (T1-S-1003-1) and approved it;
+            the emergency report for E001-000001 on 2026-11-21, the client offline period and the journal close were
+            sent to the A-Cube simulator, once each: the state store records them, so a rerun would not resend them.
+            Where to look:
+              \(demo.path)/out/findings.csv         every finding with the action to take
+              \(demo.path)/out/reconciliation.xml   the same, for auditors (valid against Templates/reconciliation.xsd)
+              \(demo.path)/out/manifest.json        SHA-256 of every input and output
+              \(demo.path)/night/                   the night as read (A-Cube data fetched from the simulator)
+              \(demo.path)/quadra.toml              the configuration used; \(demo.path)/state.sqlite the state store
+            """)
+        await spice.shutdown()
+        await acube.shutdown()
+        throw ExitCode(status)
+    }
+}
