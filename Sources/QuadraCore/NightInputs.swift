@@ -45,6 +45,8 @@ public struct Reconciliation: Sendable {
     public var uploads: [EmergencyReportUpload]
     /// Attempts with no response and no recovery, for stage 3.
     public var openAttempts: [OpenAttempt]
+    /// Figures per (PEM, fiscal day) with sales or findings, sorted by PEM and day.
+    public var dayStats: [DayStats] = []
 }
 
 /// An attempt the POS left in progress: what Spice recovery needs to ask about it.

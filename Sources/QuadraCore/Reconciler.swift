@@ -12,6 +12,7 @@ public struct Reconciler {
     private var clientWindows: [String: [OfflineWindow]] = [:]
     private var voidedUuids: Set<String> = []
     private var offlineSalesWithoutReceipt: [SaleRecord] = []
+    private var stats: [PemDay: DayStats] = [:]
     private var openAttempts: [OpenAttempt] = []
 
     private struct PemSale: Hashable {
@@ -48,12 +49,26 @@ public struct Reconciler {
         for diagnostic in inputs.diagnostics { findings.append(Self.inputRejected(diagnostic)) }
         let uploads = UploadBuilder.build(
             items: uploadItems(), timeZone: zone, isCovered: { isCovered($0) })
+        let unique = findings.deduplicatedInReportOrder()
         return Reconciliation(
-            findings: findings.deduplicatedInReportOrder(),
+            findings: unique,
             platformWindows: platformWindows.keys.sorted().flatMap { platformWindows[$0] ?? [] },
             clientWindows: clientWindows.keys.sorted().flatMap { clientWindows[$0] ?? [] },
             uploads: uploads,
-            openAttempts: openAttempts)
+            openAttempts: openAttempts,
+            dayStats: finishedStats(unique))
+    }
+
+    /// Adds findings per severity and coverage to the per-day figures.
+    private func finishedStats(_ findings: [Finding]) -> [DayStats] {
+        var all = stats
+        for finding in findings {
+            guard let pem = finding.pem, let day = finding.fiscalDay else { continue }
+            let key = PemDay(pem: pem, day: day)
+            all[key, default: DayStats(key: key)].findings[finding.severity, default: 0] += 1
+        }
+        for key in all.keys { all[key]?.covered = isCovered(key) }
+        return all.keys.sorted().compactMap { all[$0] }
     }
 
     // MARK: - Indexes
@@ -138,6 +153,23 @@ public struct Reconciler {
         guard let saleEvent, let day else { return }
         let paid = saleEvent.payment != .electronic || !approvedAttempts.isEmpty
         let unpaid = saleEvent.payment == .electronic && allDeclined
+        let key = PemDay(pem: saleEvent.pem, day: day)
+        var figures = stats[key] ?? DayStats(key: key)
+        figures.sales += 1
+        figures.salesAmount += saleEvent.total
+        if paid {
+            figures.paid += 1
+            figures.paidAmount += saleEvent.total
+        }
+        if !sale.receipts.isEmpty {
+            figures.receipted += 1
+            figures.receiptedAmount += saleEvent.total
+        }
+        if offlineWindow(of: sale, saleEvent: saleEvent) != nil {
+            figures.offline += 1
+            figures.offlineAmount += saleEvent.total
+        }
+        stats[key] = figures
         evaluateReceipts(sale, saleEvent: saleEvent, day: day, paid: paid, unpaid: unpaid)
     }
 

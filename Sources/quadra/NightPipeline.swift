@@ -93,7 +93,9 @@ struct NightPipeline {
             mode: options.offline ? "offline" : "online")
         let report = ReconciliationReport(run: run, inputs: inputs.files, findings: reconciliation.findings)
         var out = try OutputDirectory(root: options.output)
-        try ReportFiles.write(report: report, uploads: reconciliation.uploads, xml: true, into: &out)
+        try ReportFiles.write(
+            report: report, uploads: reconciliation.uploads, xml: true, into: &out,
+            summaryPage: SummaryPage.render(report, days: reconciliation.dayStats))
         if let recoverySummary { print(recoverySummary) }
         for line in submissionSummary { print(line) }
         if let submissionFailure {
@@ -259,7 +261,8 @@ final class LastValue<T: Sendable>: @unchecked Sendable {
 /// Writes the report files of a run or a preparation: uploads first, then the CSV and the XML, the manifest last.
 enum ReportFiles {
     static func write(
-        report: ReconciliationReport, uploads: [EmergencyReportUpload], xml: Bool, into out: inout OutputDirectory
+        report: ReconciliationReport, uploads: [EmergencyReportUpload], xml: Bool, into out: inout OutputDirectory,
+        summaryPage: [UInt8]? = nil
     ) throws {
         var kept = Set<String>()
         for upload in uploads {
@@ -272,6 +275,7 @@ enum ReportFiles {
         out.removeStaleUploads(keeping: kept)
         try out.write("findings.csv", FindingsCSVWriter.render(report.findings))
         if xml { try out.write("reconciliation.xml", try ReportXMLWriter.render(report)) }
+        if let summaryPage { try out.write("summary.html", summaryPage) }
         let manifest = Manifest(
             runId: report.run.runId,
             inputs: report.inputs.map { Manifest.Entry(path: $0.path, sha256: $0.sha256, bytes: $0.bytes) },
