@@ -28,7 +28,17 @@ public enum RunSummary {
                 "Prepared \(uploads.count) emergency upload\(uploads.count == 1 ? "" : "s") in \(outputDirectory)/uploads/."
             )
         }
-        lines.append("Report: \(outputDirectory)/reconciliation.xml and \(outputDirectory)/findings.csv")
+        let urgent = report.countsByCode.filter { $0.code.severity >= .action || $0.code == .inputRejected }
+            .sorted { ($0.code.severity, $1.code) > ($1.code.severity, $0.code) }
+        if !urgent.isEmpty {
+            lines.append("Next steps:")
+            for (index, item) in urgent.enumerated() {
+                lines.append("  \(index + 1). \(item.code.action) (\(item.code.rawValue) ×\(item.count))")
+            }
+        }
+        lines.append(
+            "Report: \(outputDirectory)/findings.csv, \(outputDirectory)/reconciliation.xml and \(outputDirectory)/summary.html"
+        )
         switch report.exitStatus {
         case 0: lines.append("Nothing needs action.")
         default: lines.append("Some findings need action (exit status 1): see findings.csv, column action.")

@@ -29,7 +29,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the demo writes everything (emptied first).", valueName: "DIR"))
     var out: String = "quadra-demo"
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
+        let logger = output.apply(label: "quadra.demo")
         let samplesURL = URL(fileURLWithPath: samples)
         let sampleNight = samplesURL.appendingPathComponent("night-2026-11-21")
         guard FileManager.default.fileExists(atPath: sampleNight.path) else {
@@ -108,7 +111,7 @@ struct DemoCommand: AsyncParsableCommand {
             options: .init(
                 input: night, output: demo.appendingPathComponent("out"), timeZone: zone, asOf: asOf, pinned: true,
                 offline: false, submit: true, statePath: demo.appendingPathComponent("state.sqlite").path,
-                configuration: configuration, credentials: credentials))
+                configuration: configuration, credentials: credentials, logger: logger))
         let status = try await pipeline.run()
 
         print(

@@ -47,7 +47,10 @@ struct FetchCommand: AsyncParsableCommand {
         help: ArgumentHelp("The night directory; NIGHT/acube/ is filled (created when missing).", valueName: "NIGHT"))
     var into: String
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
+        _ = output.apply(label: "quadra.fetch")
         let configuration = try ConfigurationLoader.load(config)
         guard let day = FiscalDay.parse(date) else {
             throw UsageFailure(message: "--date: expected a day like 2026-11-21, found \"\(date)\"")

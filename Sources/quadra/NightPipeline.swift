@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import QuadraCore
 import QuadraServices
 import QuadraXML
@@ -26,6 +27,7 @@ struct NightPipeline {
         var configuration: Configuration
         /// A-Cube's credentials; nil reads them from the environment when submitting.
         var credentials: AcubeCredentials? = nil
+        var logger = Logger(label: "quadra")
     }
 
     let options: Options
@@ -43,8 +45,15 @@ struct NightPipeline {
         let started = Self.now()
         // Secrets are checked before anything is read or sent, so a missing one stops the run early (exit 2).
         let credentials = options.submit ? try options.credentials ?? Self.credentials() : nil
+        let logger = options.logger
         // 1. read
         let inputs = try read()
+        logger.info(
+            "read the night",
+            metadata: [
+                "files": "\(inputs.files.count)", "records": "\(inputs.files.reduce(0) { $0 + $1.recordsRead })",
+                "rejected": "\(inputs.files.reduce(0) { $0 + $1.recordsRejected })",
+            ])
         // The state store: created by an online run; an offline run only reads one that exists.
         let store = try openStore()
         let snapshot = try store.map { try $0.snapshot() } ?? StateSnapshot()
@@ -60,8 +69,15 @@ struct NightPipeline {
             let targets = reconciliation.openAttempts.compactMap { attempt in
                 spice.url(forTerminal: attempt.terminal).map { RecoveryTarget(attempt: attempt, baseURL: $0) }
             }
+            logger.info(
+                "recovering from Spice",
+                metadata: [
+                    "open": "\(reconciliation.openAttempts.count)", "withSpice": "\(targets.count)",
+                    "spices": "\(Set(targets.map(\.baseURL)).count)",
+                ])
             if !targets.isEmpty {
                 recoveries = try await recover(targets, journal: store)
+                if let recoverySummary { logger.info("\(recoverySummary)") }
                 context.recoveries = recoveries
                 reconciliation = Reconciler.reconcile(inputs, context: context)
             }
@@ -70,7 +86,9 @@ struct NightPipeline {
         let plan = SubmissionPlan(reconciliation, state: context.state)
         if let credentials, let store {
             if !plan.isEmpty {
+                logger.info("\(plan.describe(timeZone: options.timeZone))")
                 let result = await submit(plan, store: store, credentials: credentials)
+                for line in submissionSummary { logger.info("\(line)") }
                 // Whatever was sent before a failure is in the store: the report reflects it.
                 context.state = try store.snapshot()
                 context.rejectedSubmissions = try Self.rejectedSubmissions(store).merging(result?.rejected ?? [:]) {
@@ -99,6 +117,7 @@ struct NightPipeline {
         if let recoverySummary { print(recoverySummary) }
         for line in submissionSummary { print(line) }
         if let submissionFailure {
+            logger.error("submission to A-Cube stopped", metadata: ["reason": "\(submissionFailure)"])
             FileHandle.printError("quadra: submission to A-Cube stopped: \(submissionFailure)\n")
         }
         print(

@@ -11,9 +11,12 @@ final class Progress: @unchecked Sendable {
     private var count = 0
     private let label: String
 
+    /// Set by `--quiet`: no progress at all. Written once, before any task starts, and only read after.
+    nonisolated(unsafe) static var quiet = false
+
     init(label: String, enabled: Bool = isatty(STDERR_FILENO) == 1) {
         self.label = label
-        self.enabled = enabled
+        self.enabled = enabled && !Progress.quiet
     }
 
     /// Counts one more item and redraws the line.

@@ -16,7 +16,8 @@ struct Quadra: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ValidateCommand.self, DemoCommand.self,
+            RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ValidateCommand.self,
+            DemoCommand.self,
             SimulateCommand.self,
         ]
     )

@@ -51,14 +51,18 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var clock: ClockOptions
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
+        let logger = output.apply(label: "quadra.run")
         let configuration = try ConfigurationLoader.load(config)
         let (asOf, pinned) = try clock.referenceTime()
         let zone = try clock.fiscalTimeZone(configured: configuration.timezone)
         var pipeline = NightPipeline(
             options: .init(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
-                pinned: pinned, offline: offline, submit: submit, statePath: state, configuration: configuration))
+                pinned: pinned, offline: offline, submit: submit, statePath: state, configuration: configuration,
+                logger: logger))
         let status = try await pipeline.run()
         throw ExitCode(status)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import QuadraCore
 import QuadraXML
 
@@ -44,5 +45,36 @@ struct ClockOptions: ParsableArguments {
 struct LibXMLRegisterReader: RegisterXMLReading {
     func readRegister(url: URL, displayPath: String, timeZone: FiscalTimeZone) -> RegisterReadResult {
         RegisterXMLReader.read(url: url, displayPath: displayPath, timeZone: timeZone)
+    }
+}
+
+/// How much the command says on standard error: progress on a terminal, and log lines by level.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "No progress display (it is shown only on a terminal anyway).")
+    var quiet = false
+
+    @Option(
+        name: .customLong("log-level"),
+        help: "Log lines on standard error from this level up: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "warning"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level: expected trace, debug, info, notice, warning, error or critical")
+        }
+    }
+
+    /// Sets up logging (once per process) and the progress switch; returns the command's logger.
+    func apply(label: String) -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        LoggingSystem.bootstrap { name in
+            var handler = StreamLogHandler.standardError(label: name)
+            handler.logLevel = level
+            return handler
+        }
+        Progress.quiet = quiet
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
     }
 }

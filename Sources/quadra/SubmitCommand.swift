@@ -35,7 +35,10 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The output folder of a run or a preparation.", valueName: "OUT"))
     var out: String
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
+        let logger = output.apply(label: "quadra.submit")
         let configuration = try ConfigurationLoader.load(config)
         let zoneName = timezone ?? configuration.timezone
         guard let zone = FiscalTimeZone(identifier: zoneName) else {
@@ -64,7 +67,10 @@ struct SubmitCommand: AsyncParsableCommand {
             try? await http.shutdown()
             throw UsageFailure(message: "submission to A-Cube stopped: \(error)")
         }
-        for line in NightPipeline.describe(result) { print(line) }
+        for line in NightPipeline.describe(result) {
+            logger.info("\(line)")
+            print(line)
+        }
         for (key, detail) in result.rejected.sorted(by: { $0.key < $1.key }) {
             FileHandle.printError("SUBMISSION_REJECTED \(key.pem) \(key.day): \(detail)\n")
         }

@@ -121,6 +121,37 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test func logLinesFollowTheLevelAndStderrIsQuietByDefault() throws {
+        let out = try QuadraBinary.temporaryDirectory("logs")
+        let quiet = try QuadraBinary.run([
+            "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
+        ])
+        #expect(quiet.stderr.isEmpty, "no terminal, default level: nothing on stderr")
+        #expect(quiet.stdout.contains("Next steps:\n  1. refund the extra charge (DOUBLE_CHARGE ×1)"))
+        let info = try QuadraBinary.run([
+            "run", "--offline", "--quiet", "--log-level", "info", "--input", Self.night, "--out", out.path, "--as-of",
+            Self.asOf,
+        ])
+        #expect(info.stderr.contains("read the night"))
+        #expect(info.stderr.contains("files=10"))
+        let bad = try QuadraBinary.run([
+            "run", "--offline", "--log-level", "chatty", "--input", Self.night, "--out", out.path,
+        ])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--log-level"))
+    }
+
+    @Test(arguments: [
+        ["run"], ["fetch"], ["prepare"], ["submit"], ["validate"], ["demo"], ["simulate", "spice"],
+        ["simulate", "acube"],
+    ])
+    func everyCommandsHelpHasAnExampleAndTheExitCodes(command: [String]) throws {
+        let help = try QuadraBinary.run(command + ["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Example"), "\(command)")
+        #expect(help.stdout.contains("Exit status"), "\(command)")
+    }
+
     @Test func helpListsExitCodesAndAnExample() throws {
         let help = try QuadraBinary.run(["run", "--help"])
         #expect(help.status == 0)
