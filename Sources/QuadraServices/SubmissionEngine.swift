@@ -37,6 +37,8 @@ public struct SubmissionEngine: Sendable {
     public var store: StateStore
     public var timeZone: FiscalTimeZone
     public var now: @Sendable () -> Instant
+    /// Called before each call that changes something at A-Cube, with what it is about (for progress display).
+    public var onStep: (@Sendable (String) -> Void)?
 
     public init(
         client: any AcubeSubmitting, store: StateStore, timeZone: FiscalTimeZone, now: @escaping @Sendable () -> Instant
@@ -86,6 +88,7 @@ public struct SubmissionEngine: Sendable {
     ) async throws {
         let name = "emergency report \(key.pem) \(key.day)"
         let sha = SHA256.hexDigest(of: body)
+        onStep?(name)
         if let record = try store.submission(key) {
             switch record.status {
             case .accepted, .alreadyPresent:
@@ -144,6 +147,7 @@ public struct SubmissionEngine: Sendable {
         guard let end = window.end else { return }
         let key = PemInstant(pem: window.pem, instant: window.start)
         let name = "offline period \(window.pem) from \(timeZone.format(window.start))"
+        onStep?(name)
         if let record = try store.offlinePeriod(key) {
             switch record.status {
             case .accepted, .alreadyPresent:
@@ -186,6 +190,7 @@ public struct SubmissionEngine: Sendable {
 
     private func close(_ key: PemDay, into result: inout SubmissionResult) async throws {
         let name = "journal \(key.pem) \(key.day)"
+        onStep?(name)
         if let record = try store.journalClose(key) {
             switch record.status {
             case .accepted, .alreadyPresent:

@@ -191,7 +191,10 @@ struct NightPipeline {
     {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = AcubeClient(http: http, settings: options.configuration.acube, credentials: credentials)
-        let engine = SubmissionEngine(client: client, store: store, timeZone: options.timeZone, now: { Self.now() })
+        var engine = SubmissionEngine(client: client, store: store, timeZone: options.timeZone, now: { Self.now() })
+        let progress = Progress(label: "submitting to A-Cube")
+        engine.onStep = { progress.step($0) }
+        defer { progress.finish() }
         do {
             let result = try await engine.submit(plan)
             try await http.shutdown()
