@@ -26,31 +26,53 @@ struct QuadraBinary {
         return packageRoot.appendingPathComponent(".build/debug/quadra")
     }()
 
-    /// Runs `quadra` with `arguments` in `directory` (the package root by default).
-    static func run(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:])
-        throws -> Result
+    /// A `quadra` process with piped output, not started yet.
+    private static func process(_ arguments: [String], in directory: URL, environment: [String: String])
+        -> (process: Process, out: Pipe, err: Pipe)
     {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
-        // Read both pipes fully before waiting, so a chatty child never blocks on a full pipe.
+        return (process, out, err)
+    }
+
+    /// Reads a pipe to its end on a thread of its own, so a chatty child never blocks on a full pipe and no
+    /// Swift concurrency thread is held.
+    private static func drain(_ pipe: Pipe, into box: ThreadSafeBox<Data>, group: DispatchGroup) {
+        group.enter()
+        Thread {
+            box.value = pipe.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }.start()
+    }
+
+    /// Runs `quadra` with `arguments` in `directory` (the package root by default) and waits.
+    static func run(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:])
+        throws -> Result
+    {
+        let (process, out, err) = process(arguments, in: directory, environment: environment)
+        let outData = ThreadSafeBox<Data>(Data())
         let errData = ThreadSafeBox<Data>(Data())
-        let errThread = Thread { errData.value = err.fileHandleForReading.readDataToEndOfFile() }
-        errThread.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let readers = DispatchGroup()
+        drain(out, into: outData, group: readers)
+        drain(err, into: errData, group: readers)
+        do {
+            try process.run()
+        } catch {
+            try? out.fileHandleForWriting.close()
+            try? err.fileHandleForWriting.close()
+            throw error
+        }
         process.waitUntilExit()
-        while errThread.isExecuting || !errThread.isFinished { usleep(1000) }
+        readers.wait()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            status: process.terminationStatus, stdout: String(decoding: outData.value, as: UTF8.self),
             stderr: String(decoding: errData.value, as: UTF8.self))
     }
 
@@ -59,34 +81,22 @@ struct QuadraBinary {
     static func runAsync(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:])
         async throws -> Result
     {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let (process, out, err) = process(arguments, in: directory, environment: environment)
         let outData = ThreadSafeBox<Data>(Data())
         let errData = ThreadSafeBox<Data>(Data())
         let readers = DispatchGroup()
-        for (pipe, box) in [(out, outData), (err, errData)] {
-            readers.enter()
-            Thread {
-                box.value = pipe.fileHandleForReading.readDataToEndOfFile()
-                readers.leave()
-            }.start()
-        }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { finished in
                 readers.notify(queue: .global()) { continuation.resume(returning: finished.terminationStatus) }
             }
+            // The readers are registered before the child starts, so its end always waits for its output.
+            drain(out, into: outData, group: readers)
+            drain(err, into: errData, group: readers)
             do {
                 try process.run()
             } catch {
+                try? out.fileHandleForWriting.close()
+                try? err.fileHandleForWriting.close()
                 continuation.resume(throwing: error)
             }
         }
