@@ -311,14 +311,17 @@ public struct Reconciler {
 
     private mutating func evaluateRegisters() {
         let terminals = saleTerminals()
+        // The gross of every (PEM, sale, day) the registers name, summed once rather than per row.
+        var grossBySale: [String: Money] = [:]
+        for entry in inputs.registers {
+            guard let saleId = entry.sale else { continue }
+            grossBySale["\(entry.pem)\u{0}\(saleId)\u{0}\(entry.fiscalDay)", default: .zero] += entry.gross
+        }
         for entry in inputs.registers {
             let pemDay = PemDay(pem: entry.pem, day: entry.fiscalDay)
             guard !isCovered(pemDay) else { continue }
             if let saleId = entry.sale {
-                let gross = inputs.registers.filter {
-                    $0.pem == entry.pem && $0.sale == saleId && $0.fiscalDay == entry.fiscalDay
-                }
-                .reduce(Money.zero) { $0 + $1.gross }
+                let gross = grossBySale["\(entry.pem)\u{0}\(saleId)\u{0}\(entry.fiscalDay)"] ?? entry.gross
                 findings.append(
                     Finding(
                         code: .offlineRecordUnsubmitted, pem: entry.pem, fiscalDay: entry.fiscalDay,

@@ -173,7 +173,8 @@ struct NightPipeline {
                 + Double((clock.now - started).components.seconds)
             let asked = last.value?.requests ?? 0
             recoverySummary =
-                "Asked Spice \(asked) times about \(targets.count) open attempts in "
+                "Asked Spice \(asked) time\(asked == 1 ? "" : "s") about \(targets.count) open attempt"
+                + (targets.count == 1 ? "" : "s") + " in "
                 + String(format: "%.1f s (%.0f requests/s).", seconds, seconds > 0 ? Double(asked) / seconds : 0)
             try await http.shutdown()
             return outcomes
