@@ -17,8 +17,7 @@ struct Quadra: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ValidateCommand.self,
-            DemoCommand.self,
-            SimulateCommand.self,
+            DemoCommand.self, GenerateCommand.self, SimulateCommand.self,
         ]
     )
 

@@ -52,32 +52,9 @@ struct QuadraBinary {
         }.start()
     }
 
-    /// Runs `quadra` with `arguments` in `directory` (the package root by default) and waits.
-    static func run(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:])
-        throws -> Result
-    {
-        let (process, out, err) = process(arguments, in: directory, environment: environment)
-        let outData = ThreadSafeBox<Data>(Data())
-        let errData = ThreadSafeBox<Data>(Data())
-        let readers = DispatchGroup()
-        drain(out, into: outData, group: readers)
-        drain(err, into: errData, group: readers)
-        do {
-            try process.run()
-        } catch {
-            try? out.fileHandleForWriting.close()
-            try? err.fileHandleForWriting.close()
-            throw error
-        }
-        process.waitUntilExit()
-        readers.wait()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData.value, as: UTF8.self),
-            stderr: String(decoding: errData.value, as: UTF8.self))
-    }
-
-    /// Runs `quadra` without blocking a Swift concurrency thread: tests that host a simulator in this process
-    /// need the cooperative pool free to answer the child's requests.
+    /// Runs `quadra` with `arguments` in `directory` (the package root by default) without blocking a Swift
+    /// concurrency thread: tests run in parallel and some host a simulator in this process, which needs the
+    /// cooperative pool free to answer the child's requests. (A blocking wait here starved it on 2 cores.)
     static func runAsync(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:])
         async throws -> Result
     {

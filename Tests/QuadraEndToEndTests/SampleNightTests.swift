@@ -14,9 +14,9 @@ import Testing
         "uploads/E001-000001/2026-11-21.xml",
     ]
 
-    @Test func sampleNightMatchesGoldens() throws {
+    @Test func sampleNightMatchesGoldens() async throws {
         let out = try QuadraBinary.temporaryDirectory("sample")
-        let result = try QuadraBinary.run([
+        let result = try await QuadraBinary.runAsync([
             "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
         ])
         #expect(result.status == 1, "the sample night has action findings: \(result.stderr)")
@@ -45,9 +45,11 @@ import Testing
         }
     }
 
-    @Test func everyOfflineReachableCodeAppears() throws {
+    @Test func everyOfflineReachableCodeAppears() async throws {
         let out = try QuadraBinary.temporaryDirectory("codes")
-        _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        _ = try await QuadraBinary.runAsync([
+            "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
+        ])
         let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
         let codes = Set(csv.split(separator: "\r\n").dropFirst().map { String($0.prefix { $0 != "," }) })
         let offlineReachable: Set<String> = [
@@ -60,11 +62,11 @@ import Testing
         #expect(codes == offlineReachable)
     }
 
-    @Test func twoRunsWithTheSameAsOfAreByteIdentical() throws {
+    @Test func twoRunsWithTheSameAsOfAreByteIdentical() async throws {
         let first = try QuadraBinary.temporaryDirectory("first")
         let second = try QuadraBinary.temporaryDirectory("second")
         for out in [first, second] {
-            _ = try QuadraBinary.run([
+            _ = try await QuadraBinary.runAsync([
                 "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
             ])
         }
@@ -75,18 +77,22 @@ import Testing
         }
     }
 
-    @Test func reportIsValidAgainstTheSchema() throws {
+    @Test func reportIsValidAgainstTheSchema() async throws {
         let out = try QuadraBinary.temporaryDirectory("valid")
-        _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        _ = try await QuadraBinary.runAsync([
+            "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
+        ])
         let report = out.appendingPathComponent("reconciliation.xml")
         let validation = SchemaValidator.validate(url: report, displayPath: "reconciliation.xml")
         #expect(validation.isValid, "\(validation.diagnostics)")
-        let command = try QuadraBinary.run(["validate", report.path, Self.night + "/emergency/register-T2.xml"])
+        let command = try await QuadraBinary.runAsync([
+            "validate", report.path, Self.night + "/emergency/register-T2.xml",
+        ])
         #expect(command.status == 0)
         #expect(command.stdout.contains("valid"))
     }
 
-    @Test func staleUploadsAreRemovedAndOthersKept() throws {
+    @Test func staleUploadsAreRemovedAndOthersKept() async throws {
         let out = try QuadraBinary.temporaryDirectory("stale")
         let stale = out.appendingPathComponent("uploads/E001-000001/2026-11-19.json")
         try FileManager.default.createDirectory(
@@ -94,47 +100,51 @@ import Testing
         try Data("{}".utf8).write(to: stale)
         let unrelated = out.appendingPathComponent("notes.txt")
         try Data("mine".utf8).write(to: unrelated)
-        _ = try QuadraBinary.run(["run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf])
+        _ = try await QuadraBinary.runAsync([
+            "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
+        ])
         #expect(!FileManager.default.fileExists(atPath: stale.path), "an upload this run did not prepare is removed")
         #expect(FileManager.default.fileExists(atPath: unrelated.path), "files that are not uploads are left alone")
     }
 
-    @Test func unusableRunsExitTwoAndWriteNothing() throws {
+    @Test func unusableRunsExitTwoAndWriteNothing() async throws {
         let parent = try QuadraBinary.temporaryDirectory("bad")
         let out = parent.appendingPathComponent("out")
-        let missing = try QuadraBinary.run(["run", "--offline", "--input", "/nonexistent/night", "--out", out.path])
+        let missing = try await QuadraBinary.runAsync([
+            "run", "--offline", "--input", "/nonexistent/night", "--out", out.path,
+        ])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/night"))
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written when the run cannot be done")
-        let badAsOf = try QuadraBinary.run([
+        let badAsOf = try await QuadraBinary.runAsync([
             "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", "yesterday",
         ])
         #expect(badAsOf.status == 2)
         #expect(badAsOf.stderr.contains("--as-of"))
-        let badZone = try QuadraBinary.run([
+        let badZone = try await QuadraBinary.runAsync([
             "run", "--offline", "--input", Self.night, "--out", out.path, "--timezone", "Mars/Olympus",
         ])
         #expect(badZone.status == 2)
         #expect(badZone.stderr.contains("Mars/Olympus"))
-        let usage = try QuadraBinary.run(["run", "--offline"])
+        let usage = try await QuadraBinary.runAsync(["run", "--offline"])
         #expect(usage.status == 2)
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    @Test func logLinesFollowTheLevelAndStderrIsQuietByDefault() throws {
+    @Test func logLinesFollowTheLevelAndStderrIsQuietByDefault() async throws {
         let out = try QuadraBinary.temporaryDirectory("logs")
-        let quiet = try QuadraBinary.run([
+        let quiet = try await QuadraBinary.runAsync([
             "run", "--offline", "--input", Self.night, "--out", out.path, "--as-of", Self.asOf,
         ])
         #expect(quiet.stderr.isEmpty, "no terminal, default level: nothing on stderr")
         #expect(quiet.stdout.contains("Next steps:\n  1. refund the extra charge (DOUBLE_CHARGE ×1)"))
-        let info = try QuadraBinary.run([
+        let info = try await QuadraBinary.runAsync([
             "run", "--offline", "--quiet", "--log-level", "info", "--input", Self.night, "--out", out.path, "--as-of",
             Self.asOf,
         ])
         #expect(info.stderr.contains("read the night"))
         #expect(info.stderr.contains("files=10"))
-        let bad = try QuadraBinary.run([
+        let bad = try await QuadraBinary.runAsync([
             "run", "--offline", "--log-level", "chatty", "--input", Self.night, "--out", out.path,
         ])
         #expect(bad.status == 2)
@@ -145,24 +155,24 @@ import Testing
         ["run"], ["fetch"], ["prepare"], ["submit"], ["validate"], ["demo"], ["simulate", "spice"],
         ["simulate", "acube"],
     ])
-    func everyCommandsHelpHasAnExampleAndTheExitCodes(command: [String]) throws {
-        let help = try QuadraBinary.run(command + ["--help"])
+    func everyCommandsHelpHasAnExampleAndTheExitCodes(command: [String]) async throws {
+        let help = try await QuadraBinary.runAsync(command + ["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Example"), "\(command)")
         #expect(help.stdout.contains("Exit status"), "\(command)")
     }
 
-    @Test func helpListsExitCodesAndAnExample() throws {
-        let help = try QuadraBinary.run(["run", "--help"])
+    @Test func helpListsExitCodesAndAnExample() async throws {
+        let help = try await QuadraBinary.runAsync(["run", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Exit status"))
         #expect(help.stdout.contains("Example"))
         #expect(help.stdout.contains("--as-of"))
     }
 
-    @Test func prepareTurnsRegistersIntoUploads() throws {
+    @Test func prepareTurnsRegistersIntoUploads() async throws {
         let out = try QuadraBinary.temporaryDirectory("prepare")
-        let result = try QuadraBinary.run([
+        let result = try await QuadraBinary.runAsync([
             "prepare", "--out", out.path, "--as-of", Self.asOf, Self.night + "/emergency/register-T1.csv",
             Self.night + "/emergency/register-T2.xml",
         ])

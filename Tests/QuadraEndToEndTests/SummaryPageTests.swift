@@ -3,9 +3,9 @@ import Testing
 
 /// summary.html of the sample night, checked against findings.csv and the sample's own figures.
 @Suite struct SummaryHTMLTests {
-    @Test func theSummaryAgreesWithTheCSV() throws {
+    @Test func theSummaryAgreesWithTheCSV() async throws {
         let out = try QuadraBinary.temporaryDirectory("summary")
-        _ = try QuadraBinary.run([
+        _ = try await QuadraBinary.runAsync([
             "run", "--offline", "--input", SampleNightTests.night, "--out", out.path, "--as-of", SampleNightTests.asOf,
         ])
         let html = try String(contentsOf: out.appendingPathComponent("summary.html"), encoding: .utf8)
