@@ -34,19 +34,25 @@ public struct SubmissionPlan: Sendable {
         if !uploads.isEmpty {
             parts.append(
                 "submit \(uploads.count) emergency report\(uploads.count == 1 ? "" : "s") ("
-                    + uploads.map { "\($0.pem) \($0.fiscalDay)" }.joined(separator: ", ") + ")")
+                    + Self.someOf(uploads.map { "\($0.pem) \($0.fiscalDay)" }) + ")")
         }
         if !offlinePeriods.isEmpty {
             parts.append(
                 "notify \(offlinePeriods.count) offline period\(offlinePeriods.count == 1 ? "" : "s") ("
-                    + offlinePeriods.map { "\($0.pem) from \(timeZone.format($0.start))" }.joined(separator: ", ") + ")"
+                    + Self.someOf(offlinePeriods.map { "\($0.pem) from \(timeZone.format($0.start))" }) + ")"
             )
         }
         if !journalCloses.isEmpty {
             parts.append(
                 "close \(journalCloses.count) journal\(journalCloses.count == 1 ? "" : "s") ("
-                    + journalCloses.map { "\($0.pem) \($0.day)" }.joined(separator: ", ") + ")")
+                    + Self.someOf(journalCloses.map { "\($0.pem) \($0.day)" }) + ")")
         }
         return "With --submit, Quadra would " + parts.joined(separator: "; ") + "."
+    }
+
+    /// The first five items, then how many more: a chain's night must not print a page per line.
+    static func someOf(_ items: [String]) -> String {
+        let shown = items.prefix(5).joined(separator: ", ")
+        return items.count > 5 ? shown + " and \(items.count - 5) more" : shown
     }
 }
