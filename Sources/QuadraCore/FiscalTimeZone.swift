@@ -68,3 +68,11 @@ public struct FiscalTimeZone: Sendable {
         instant(forLocal: CivilDateTime(year: day.year, month: day.month, day: day.day))
     }
 }
+
+extension Instant {
+    /// The instant of a Foundation date, to the millisecond (rounded down). Callers pass the clock's date;
+    /// the core never reads a clock itself.
+    public init(date: Date) {
+        self.init(millis: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+}

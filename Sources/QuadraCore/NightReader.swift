@@ -42,12 +42,9 @@ public struct NightReader {
             readAcube(pem: pem, directory.appendingPathComponent("acube").appendingPathComponent(pem), &inputs)
         }
         for name in try files(in: directory, "emergency") {
-            let url = directory.appendingPathComponent("emergency").appendingPathComponent(name)
-            if name.lowercased().hasSuffix(".csv") {
-                readRegisterCSV(url, "emergency/" + name, &inputs)
-            } else if name.lowercased().hasSuffix(".xml") {
-                readRegisterXML(url, "emergency/" + name, &inputs)
-            }
+            readRegisterFile(
+                directory.appendingPathComponent("emergency").appendingPathComponent(name), "emergency/" + name, &inputs
+            )
         }
         inputs.files.sort { $0.path < $1.path }
         return inputs
@@ -129,50 +126,51 @@ public struct NightReader {
 
     // MARK: - Registers
 
-    private func readRegisterCSV(_ url: URL, _ displayPath: String, _ inputs: inout NightInputs) {
-        do {
-            let (result, sha256, bytes) = try CSVRegisterReader.read(
-                url: url, displayPath: displayPath, timeZone: timeZone)
-            add(result, path: displayPath, kind: .registerCSV, sha256: sha256, bytes: bytes, &inputs)
-        } catch {
-            rejectUnreadable(displayPath, kind: .registerCSV, error, &inputs)
+    /// Reads one emergency register, CSV or XML by its name; nil for any other file. Throws when the file
+    /// cannot be read at all. Used for the night's `emergency/` folder and by `quadra prepare`.
+    public func readRegister(url: URL, displayPath: String) throws -> (
+        result: RegisterReadResult, record: InputFileRecord
+    )? {
+        let lower = url.lastPathComponent.lowercased()
+        let kind: InputKind
+        let result: RegisterReadResult
+        let bytes: [UInt8]
+        if lower.hasSuffix(".csv") {
+            kind = .registerCSV
+            bytes = try POSIXFile.readAll(url: url)
+            result = CSVRegisterReader.parse(bytes, displayPath: displayPath, timeZone: timeZone)
+        } else if lower.hasSuffix(".xml") {
+            kind = .registerXML
+            bytes = try POSIXFile.readAll(url: url)
+            result =
+                registerXML?.readRegister(url: url, displayPath: displayPath, timeZone: timeZone)
+                ?? RegisterReadResult(diagnostics: [
+                    Diagnostic(
+                        location: SourceLocation(file: displayPath),
+                        message: "XML registers cannot be read by this build", wholeFile: true)
+                ])
+        } else {
+            return nil
         }
-        onFileRead?(displayPath)
+        let record = InputFileRecord(
+            path: displayPath, kind: kind, sha256: SHA256.hexDigest(of: bytes), bytes: Int64(bytes.count),
+            recordsRead: result.recordsRead, recordsRejected: result.recordsRejected)
+        return (result, record)
     }
 
-    private func readRegisterXML(_ url: URL, _ displayPath: String, _ inputs: inout NightInputs) {
+    private func readRegisterFile(_ url: URL, _ displayPath: String, _ inputs: inout NightInputs) {
         do {
-            let bytes = try POSIXFile.readAll(url: url)
-            let result: RegisterReadResult
-            if let registerXML {
-                result = registerXML.readRegister(url: url, displayPath: displayPath, timeZone: timeZone)
-            } else {
-                result = RegisterReadResult(
-                    diagnostics: [
-                        Diagnostic(
-                            location: SourceLocation(file: displayPath),
-                            message: "XML registers cannot be read by this build", wholeFile: true)
-                    ])
+            if let (result, record) = try readRegister(url: url, displayPath: displayPath) {
+                inputs.registers.append(contentsOf: result.entries)
+                inputs.diagnostics.append(contentsOf: result.diagnostics)
+                inputs.files.append(record)
             }
-            add(
-                result, path: displayPath, kind: .registerXML, sha256: SHA256.hexDigest(of: bytes),
-                bytes: Int64(bytes.count), &inputs)
         } catch {
-            rejectUnreadable(displayPath, kind: .registerXML, error, &inputs)
+            rejectUnreadable(
+                displayPath, kind: displayPath.lowercased().hasSuffix(".xml") ? .registerXML : .registerCSV, error,
+                &inputs)
         }
         onFileRead?(displayPath)
-    }
-
-    private func add(
-        _ result: RegisterReadResult, path: String, kind: InputKind, sha256: String, bytes: Int64,
-        _ inputs: inout NightInputs
-    ) {
-        inputs.registers.append(contentsOf: result.entries)
-        inputs.diagnostics.append(contentsOf: result.diagnostics)
-        inputs.files.append(
-            InputFileRecord(
-                path: path, kind: kind, sha256: sha256, bytes: bytes, recordsRead: result.recordsRead,
-                recordsRejected: result.recordsRejected))
     }
 
     // MARK: - Directory walking

@@ -15,7 +15,7 @@ public enum PosEventDecoder {
         guard case .object(let object) = value else {
             throw Rejection(message: "expected a JSON object, found \(value.typeDescription)")
         }
-        var reader = FieldReader(object: object)
+        let reader = FieldReader(object: object)
         let eventName = try reader.string("event")
         let at = try reader.timestamp("ts")
         let terminal = try reader.nonEmptyString("terminal")

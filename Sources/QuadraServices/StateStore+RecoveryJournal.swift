@@ -8,7 +8,7 @@ extension StateStore: RecoveryJournal {
     }
 
     public func record(_ target: RecoveryTarget, answer: SpiceAnswer, rawJSON: String) throws {
-        let now = Instant(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        let now = Instant(date: Date())
         guard
             let recovery = StoredRecovery(
                 posRefId: target.attempt.posRefId, terminal: target.attempt.terminal, sale: target.attempt.sale,

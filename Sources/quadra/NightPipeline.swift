@@ -247,7 +247,7 @@ struct NightPipeline {
     }
 
     static func now() -> Instant {
-        Instant(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        Instant(date: Date())
     }
 
     /// A run id that depends only on the as-of and the inputs, so pinned runs are reproducible.

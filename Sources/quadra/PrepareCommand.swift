@@ -36,35 +36,23 @@ struct PrepareCommand: ParsableCommand {
         var entries: [RegisterEntry] = []
         var diagnostics: [Diagnostic] = []
         var files: [InputFileRecord] = []
+        let reader = NightReader(timeZone: zone, registerXML: LibXMLRegisterReader())
         for path in registers {
-            let url = URL(fileURLWithPath: path)
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw UsageFailure(message: "\(path): the register does not exist or cannot be read")
             }
-            let lower = path.lowercased()
-            let result: RegisterReadResult
-            let kind: InputKind
-            let bytes: [UInt8]
+            let read: (result: RegisterReadResult, record: InputFileRecord)?
             do {
-                bytes = Array(try Data(contentsOf: url))
+                read = try reader.readRegister(url: URL(fileURLWithPath: path), displayPath: path)
             } catch {
-                throw UsageFailure(message: "\(path): the register cannot be read: \(error.localizedDescription)")
+                throw UsageFailure(message: "\(path): the register cannot be read: \(error)")
             }
-            if lower.hasSuffix(".csv") {
-                kind = .registerCSV
-                result = CSVRegisterReader.parse(bytes, displayPath: path, timeZone: zone)
-            } else if lower.hasSuffix(".xml") {
-                kind = .registerXML
-                result = LibXMLRegisterReader().readRegister(url: url, displayPath: path, timeZone: zone)
-            } else {
+            guard let (result, record) = read else {
                 throw UsageFailure(message: "\(path): expected a .csv or .xml emergency register")
             }
             entries += result.entries
             diagnostics += result.diagnostics
-            files.append(
-                InputFileRecord(
-                    path: path, kind: kind, sha256: SHA256.hexDigest(of: bytes), bytes: Int64(bytes.count),
-                    recordsRead: result.recordsRead, recordsRejected: result.recordsRejected))
+            files.append(record)
         }
         let uploads = UploadBuilder.build(items: entries.map(UploadItem.init(entry:)), timeZone: zone) { _ in false }
         let runId = pinned ? NightPipeline.derivedRunId(asOf: asOf, inputs: files) : NightPipeline.randomRunId()

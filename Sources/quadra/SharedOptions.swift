@@ -29,7 +29,7 @@ struct ClockOptions: ParsableArguments {
     /// The as-of instant and whether it was pinned by the user (then times and run id are derived from it).
     func referenceTime() throws -> (instant: Instant, pinned: Bool) {
         guard let asOf else {
-            return (Instant(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))), false)
+            return (Instant(date: Date()), false)
         }
         guard let instant = TimestampParser.parseAbsolute(asOf) else {
             throw UsageFailure(
