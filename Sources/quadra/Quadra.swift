@@ -11,6 +11,10 @@ struct Quadra: AsyncParsableCommand {
         commandName: "quadra",
         abstract: "Balance a shop's night: card payments (Spice) against fiscal receipts (A-Cube).",
         discussion: """
+            Examples:
+              quadra demo
+              quadra run --config quadra.toml --input /srv/nights/2026-11-21 --out /srv/reports/2026-11-21 --submit
+
             Exit status: 0 nothing needs action; 1 findings that need action or rejected input;
             2 the run could not be done (bad usage, unreadable input directory, bad configuration).
             """,

@@ -9,6 +9,12 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Run a Spice or A-Cube simulator on 127.0.0.1 for integration testing.",
+        discussion: """
+            Example:
+              quadra simulate spice --port 8282 --script spice-script.json
+
+            Exit status: 0 after an interrupt; 2 bad usage, or the port is taken.
+            """,
         subcommands: [SimulateSpiceCommand.self, SimulateAcubeCommand.self]
     )
 }

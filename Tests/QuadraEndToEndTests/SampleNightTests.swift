@@ -152,8 +152,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ["run"], ["fetch"], ["prepare"], ["submit"], ["validate"], ["demo"], ["simulate", "spice"],
-        ["simulate", "acube"],
+        [], ["run"], ["fetch"], ["prepare"], ["submit"], ["validate"], ["demo"], ["generate"], ["simulate"],
+        ["simulate", "spice"], ["simulate", "acube"],
     ])
     func everyCommandsHelpHasAnExampleAndTheExitCodes(command: [String]) async throws {
         let help = try await QuadraBinary.runAsync(command + ["--help"])
