@@ -57,6 +57,14 @@ public struct NightGenerator {
         // 08:00 local on the night's day: sales run from 08:00 to 22:00.
         let dayStart = FiscalTimeZone.rome.startOfDay(FiscalDay(year: 2026, month: 11, day: 21)).millis + 8 * 3_600_000
         let spacing = 14 * 3_600_000 / Int64(perTerminal)
+        // Each normal sale draws one number; these cumulative bounds pick its scenario.
+        let thresholds = (
+            crash: settings.crash, decline: settings.crash + settings.decline,
+            override: settings.crash + settings.decline + settings.override,
+            doubleCharge: settings.crash + settings.decline + settings.override + settings.doubleCharge,
+            receiptMissing: settings.crash + settings.decline + settings.override + settings.doubleCharge
+                + settings.receiptMissing
+        )
         for p in 0..<settings.pems {
             let pem = String(format: "E%03d-%06d", p / 1000 + 1, p + 1)
             let client = random.chance(settings.clientOutage)
@@ -109,52 +117,29 @@ public struct NightGenerator {
                     }
                     let r = random.unit()
                     var receipted = true
-                    var c = settings.crash
-                    if r < c {
+                    if r < thresholds.crash {
                         log.line(saleLine(at, terminal, sale, pem, total, "electronic"))
                         log.line(request(at + 1000, terminal, sale, "\(sale)-1", cents))
                         expected[.paymentInProgress, default: 0] += 1
                         receipted = false
-                    } else if r
-                        < {
-                            c += settings.decline
-                            return c
-                        }()
-                    {
+                    } else if r < thresholds.decline {
                         log.line(saleLine(at, terminal, sale, pem, total, "electronic"))
                         log.line(request(at + 1000, terminal, sale, "\(sale)-1", cents))
-                        log.line(
-                            "{\"ts\":\"\(iso(at + 1500))\",\"event\":\"payment_response\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\",\"posRefId\":\"\(sale)-1\",\"success\":false,\"hostResponseText\":\"DECLINED\"}"
-                        )
+                        log.line(response(at + 1500, terminal, sale, "\(sale)-1", success: false, hostText: "DECLINED"))
                         approved(&log, at + 1000, terminal, sale, "\(sale)-2", cents)
-                    } else if r
-                        < {
-                            c += settings.override
-                            return c
-                        }()
-                    {
+                    } else if r < thresholds.override {
                         log.line(saleLine(at, terminal, sale, pem, total, "electronic"))
                         log.line(request(at + 1000, terminal, sale, "\(sale)-1", cents))
                         log.line(
-                            "{\"ts\":\"\(iso(at + 1500))\",\"event\":\"payment_response\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\",\"posRefId\":\"\(sale)-1\",\"success\":true,\"amount\":\(cents),\"userOverride\":true}"
-                        )
+                            response(
+                                at + 1500, terminal, sale, "\(sale)-1", success: true, cents: cents, override: true))
                         expected[.paymentManualOverride, default: 0] += 1
-                    } else if r
-                        < {
-                            c += settings.doubleCharge
-                            return c
-                        }()
-                    {
+                    } else if r < thresholds.doubleCharge {
                         log.line(saleLine(at, terminal, sale, pem, total, "electronic"))
                         approved(&log, at, terminal, sale, "\(sale)-1", cents)
                         approved(&log, at + 500, terminal, sale, "\(sale)-2", cents)
                         expected[.doubleCharge, default: 0] += 1
-                    } else if r
-                        < {
-                            c += settings.receiptMissing
-                            return c
-                        }()
-                    {
+                    } else if r < thresholds.receiptMissing {
                         log.line(saleLine(at, terminal, sale, pem, total, "cash"))
                         expected[.receiptMissing, default: 0] += 1
                         receipted = false
@@ -247,9 +232,21 @@ public struct NightGenerator {
         _ log: inout BufferedFile, _ at: Int64, _ terminal: String, _ sale: String, _ ref: String, _ cents: Int64
     ) {
         log.line(request(at + 1000, terminal, sale, ref, cents))
-        log.line(
-            "{\"ts\":\"\(iso(at + 1400))\",\"event\":\"payment_response\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\",\"posRefId\":\"\(ref)\",\"success\":true,\"amount\":\(cents),\"hostResponseText\":\"APPROVED\"}"
-        )
+        log.line(response(at + 1400, terminal, sale, ref, success: true, cents: cents, hostText: "APPROVED"))
+    }
+
+    /// A `payment_response` line; keys in the order every generated night has used.
+    private func response(
+        _ at: Int64, _ terminal: String, _ sale: String, _ ref: String, success: Bool, cents: Int64? = nil,
+        override: Bool = false, hostText: String? = nil
+    ) -> String {
+        var line =
+            "{\"ts\":\"\(iso(at))\",\"event\":\"payment_response\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
+            + "\"posRefId\":\"\(ref)\",\"success\":\(success)"
+        if let cents { line += ",\"amount\":\(cents)" }
+        if override { line += ",\"userOverride\":true" }
+        if let hostText { line += ",\"hostResponseText\":\"\(hostText)\"" }
+        return line + "}"
     }
 
     private func receipt(_ uuid: String, _ total: String, _ at: Int64) -> String {
