@@ -30,7 +30,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "QuadraCore", dependencies: ["CZlib"]),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "QuadraCore", dependencies: ["CZlib", "CCrypto"]),
         .target(name: "QuadraXML", dependencies: ["QuadraCore", "CLibXML2"]),
         .target(
             name: "QuadraServices",

@@ -59,7 +59,7 @@ public struct AcubeEmergencyReport: Sendable, Hashable {
 public struct AcubeData: Sendable {
     public var pem: String
     /// By uuid; a uuid listed twice (overlapping pages) counts once.
-    public var receipts: [String: AcubeReceipt] = [:]
+    public var receipts = AcubeReceiptTable()
     public var journals: [AcubeJournal] = []
     /// By uuid.
     public var notifications: [String: AcubeNotification] = [:]

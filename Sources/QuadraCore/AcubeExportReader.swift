@@ -79,7 +79,7 @@ public enum AcubeExportReader {
                 documentNumber: fields.optionalText("document_number"),
                 documentAt: try fields.timestamp("document_datetime", timeZone: timeZone),
                 parentUuid: fields.optionalText("parent_receipt_uuid")?.lowercased(), source: source)
-            if data.receipts[uuid] == nil { data.receipts[uuid] = receipt }
+            data.receipts.insertIfAbsent(receipt)
         case .acubeJournals:
             let dateText = try fields.requiredText("date")
             guard let date = FiscalDay.parse(dateText.prefix(10)) else {

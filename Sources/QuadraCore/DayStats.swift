@@ -16,3 +16,39 @@ public struct DayStats: Sendable, Hashable {
 
     public init(key: PemDay) { self.key = key }
 }
+
+extension DayStats {
+    /// Counts one sale of the day.
+    mutating func add(sale total: Money, paid: Bool, receipted: Bool, offline: Bool) {
+        sales += 1
+        salesAmount += total
+        if paid {
+            self.paid += 1
+            paidAmount += total
+        }
+        if receipted {
+            self.receipted += 1
+            receiptedAmount += total
+        }
+        if offline {
+            self.offline += 1
+            offlineAmount += total
+        }
+    }
+
+    /// The figures of two parts of the same day added up (partitions of one night).
+    func adding(_ other: DayStats) -> DayStats {
+        var sum = self
+        sum.sales += other.sales
+        sum.salesAmount += other.salesAmount
+        sum.paid += other.paid
+        sum.paidAmount += other.paidAmount
+        sum.receipted += other.receipted
+        sum.receiptedAmount += other.receiptedAmount
+        sum.offline += other.offline
+        sum.offlineAmount += other.offlineAmount
+        sum.covered = covered || other.covered
+        sum.findings.merge(other.findings, uniquingKeysWith: +)
+        return sum
+    }
+}

@@ -39,27 +39,50 @@ public struct Finding: Sendable, Hashable {
         [code.rawValue, pem ?? "", fiscalDay?.description ?? "", terminal ?? "", sale ?? ""] + subjectRest
     }
 
-    /// The report order: pem, fiscal day, terminal, sale, code, then the rest of the subject.
+    /// The report order: pem, fiscal day, terminal, sale, code, then the rest of the subject (then posRefId,
+    /// receipt uuid and detail, so the order is total). Compares field by field, allocating nothing.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
-        let left = lhs.orderKey
-        let right = rhs.orderKey
-        if left != right { return left.lexicographicallyPrecedes(right) }
+        if let order = compare(lhs.pem ?? "", rhs.pem ?? "") { return order }
+        if lhs.fiscalDay != rhs.fiscalDay {
+            return (lhs.fiscalDay?.description ?? "") < (rhs.fiscalDay?.description ?? "")
+        }
+        if let order = compare(lhs.terminal ?? "", rhs.terminal ?? "") { return order }
+        if let order = compare(lhs.sale ?? "", rhs.sale ?? "") { return order }
+        if lhs.code != rhs.code { return lhs.code.rawValue < rhs.code.rawValue }
+        if lhs.subjectRest != rhs.subjectRest { return lhs.subjectRest.lexicographicallyPrecedes(rhs.subjectRest) }
+        if let order = compare(lhs.posRefId ?? "", rhs.posRefId ?? "") { return order }
+        if let order = compare(lhs.receiptUuid ?? "", rhs.receiptUuid ?? "") { return order }
         return lhs.detail < rhs.detail
     }
 
-    private var orderKey: [String] {
-        [pem ?? "", fiscalDay?.description ?? "", terminal ?? "", sale ?? "", code.rawValue] + subjectRest
-            + [posRefId ?? "", receiptUuid ?? ""]
+    /// Nil when equal, else whether `lhs` comes first.
+    @inline(__always)
+    private static func compare(_ lhs: String, _ rhs: String) -> Bool? {
+        lhs == rhs ? nil : lhs < rhs
+    }
+
+    /// The identity as a hashable value: what `identity` lists, without building an array.
+    struct Identity: Hashable {
+        var code: FindingCode
+        var pem: String?
+        var fiscalDay: FiscalDay?
+        var terminal: String?
+        var sale: String?
+        var subjectRest: [String]
+    }
+
+    var identityKey: Identity {
+        Identity(code: code, pem: pem, fiscalDay: fiscalDay, terminal: terminal, sale: sale, subjectRest: subjectRest)
     }
 }
 
 extension Array where Element == Finding {
     /// One finding per (code, subject), in report order. The first of two findings with the same identity wins.
     public func deduplicatedInReportOrder() -> [Finding] {
-        var seen = Set<[String]>()
+        var seen = Set<Finding.Identity>()
         var unique: [Finding] = []
         unique.reserveCapacity(count)
-        for finding in self where seen.insert(finding.identity).inserted {
+        for finding in self where seen.insert(finding.identityKey).inserted {
             unique.append(finding)
         }
         return unique.sorted(by: Finding.reportOrder)

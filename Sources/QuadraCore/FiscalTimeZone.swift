@@ -5,12 +5,35 @@ import Foundation
 public struct FiscalTimeZone: Sendable {
     public let identifier: String
     private let zone: TimeZone
+    /// The zone's offset changes from 1970 to 2200, so an offset is a binary search and not a call into ICU
+    /// (which costs about a microsecond): `offsets[i]` holds from `changes[i]` (seconds) to the next change.
+    private let changes: [Int64]
+    private let offsets: [Int]
+
+    private static let tableStart: Int64 = 0  // 1970-01-01
+    private static let tableEnd: Int64 = 7_258_118_400  // 2200-01-01
 
     /// Nil when the identifier is not a known IANA zone.
     public init?(identifier: String) {
         guard let zone = TimeZone(identifier: identifier) else { return nil }
         self.identifier = identifier
         self.zone = zone
+        var changes: [Int64] = [Self.tableStart]
+        var offsets: [Int] = [zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(Self.tableStart)))]
+        var cursor = Date(timeIntervalSince1970: TimeInterval(Self.tableStart))
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor),
+            next.timeIntervalSince1970 < TimeInterval(Self.tableEnd), next > cursor
+        {
+            let seconds = Int64(next.timeIntervalSince1970.rounded(.down))
+            let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            if offset != offsets[offsets.count - 1] {
+                changes.append(seconds)
+                offsets.append(offset)
+            }
+            cursor = next
+        }
+        self.changes = changes
+        self.offsets = offsets
     }
 
     public static let rome: FiscalTimeZone = {
@@ -22,6 +45,20 @@ public struct FiscalTimeZone: Sendable {
 
     /// Seconds east of UTC at `instant`.
     public func offsetSeconds(at instant: Instant) -> Int {
+        let seconds = instant.millis.floorDivided(by: 1000).quotient
+        guard seconds >= Self.tableStart, seconds < Self.tableEnd else { return icuOffsetSeconds(at: instant) }
+        // The last change at or before `seconds`.
+        var low = 0
+        var high = changes.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if changes[middle] <= seconds { low = middle } else { high = middle - 1 }
+        }
+        return offsets[low]
+    }
+
+    /// The offset as Foundation (ICU) computes it: the reference for the table above.
+    func icuOffsetSeconds(at instant: Instant) -> Int {
         let seconds = instant.millis.floorDivided(by: 1000).quotient
         return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }

@@ -1,6 +1,13 @@
 /// Everything read from a night's directory: stage 1's output and stage 2's input.
 public struct NightInputs: Sendable {
+    /// The sales, held in memory (tests, small tools). Empty when `spilled` holds them.
     public var ledger = SaleLedger()
+    /// The POS records spilled to disk by partition (a night read by `NightReader`).
+    public var spilled: SpilledSales?
+    /// The client-window marks of every POS record read, before repeats and conflicts are sorted out: the
+    /// reconciliation of a spilled night judges with these windows, and judges again in the rare night where
+    /// conflicting records change them.
+    public var provisionalClientMarks: ClientMarks?
     /// By PEM: one per `acube/<PEM>/` folder, even an empty one.
     public var acube: [String: AcubeData] = [:]
     public var registers: [RegisterEntry] = []
@@ -47,6 +54,8 @@ public struct Reconciliation: Sendable {
     public var openAttempts: [OpenAttempt]
     /// Figures per (PEM, fiscal day) with sales or findings, sorted by PEM and day.
     public var dayStats: [DayStats] = []
+    /// The input files, each with its records rejected, conflicts found while reconciling included.
+    public var inputFiles: [InputFileRecord] = []
 }
 
 /// An attempt the POS left in progress: what Spice recovery needs to ask about it.
@@ -61,5 +70,20 @@ public struct OpenAttempt: Sendable, Hashable {
         self.sale = sale
         self.posRefId = posRefId
         self.kind = kind
+    }
+}
+
+extension NightInputs {
+    /// Every sale in one ledger: the spilled partitions read back, or `ledger` itself. For tests and small nights:
+    /// it holds the whole night in memory.
+    public func materializedLedger() throws -> SaleLedger {
+        guard let spilled else { return ledger }
+        var all = SaleLedger()
+        for partition in 0..<spilled.partitionCount {
+            for item in try spilled.records(partition: partition) {
+                _ = all.add(item.record, at: SourceLocation(file: spilled.files[item.file], line: item.line))
+            }
+        }
+        return all
     }
 }

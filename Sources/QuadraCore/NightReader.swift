@@ -13,18 +13,32 @@ public struct NightReadError: Error, Sendable, CustomStringConvertible {
 
 /// Stage 1 of a night: the input directory → `NightInputs` + diagnostics (formats.md §1). Readers never stop at
 /// the first bad line: every bad line, row or file becomes a diagnostic and the rest is still read.
-public struct NightReader {
+public struct NightReader: Sendable {
     public var timeZone: FiscalTimeZone
     public var registerXML: (any RegisterXMLReading)?
-    /// Called after each file with its path relative to the night, for progress display.
+    /// Called after each file with its path relative to the night, for progress display (from any thread).
     public var onFileRead: (@Sendable (String) -> Void)?
+    /// Threads that read POS logs and gather facts at once.
+    public var workers = ParallelWork.defaultWorkers
+    /// About how many bytes of POS log go to one partition: memory grows with one partition per thread.
+    public var partitionBytes = 4 << 20
+    /// Where the POS records are spilled (unlinked files: nothing is left behind).
+    public var spillDirectory = FileManager.default.temporaryDirectory
+
+    /// The most partitions a night is split into.
+    static let maximumPartitions = 256
 
     public init(timeZone: FiscalTimeZone, registerXML: (any RegisterXMLReading)?) {
         self.timeZone = timeZone
         self.registerXML = registerXML
     }
 
-    /// Reads the night at `directory`. Throws only when the directory itself cannot be read.
+    /// Reads the night at `directory`. Throws only when the directory itself cannot be read (or the POS records
+    /// cannot be spilled).
+    ///
+    /// A-Cube data and registers are read first (one PEM folder per thread); then the POS logs, on several
+    /// threads, each record spilled to the partition of its sale. A record that conflicts with one read before it
+    /// (a second, different `sale` for one sale id…) is found when the partitions are reconciled, not here.
     public func read(directory: URL) throws -> NightInputs {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
@@ -35,62 +49,134 @@ public struct NightReader {
             throw NightReadError(message: "\(directory.path): the input directory cannot be read (permissions?)")
         }
         var inputs = NightInputs()
-        for name in try files(in: directory, "pos") where name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.gz") {
-            readPosLog(directory.appendingPathComponent("pos").appendingPathComponent(name), "pos/" + name, &inputs)
+        // One PEM's folder per task, on several threads.
+        let pems = try subdirectories(in: directory, "acube")
+        let reader = self
+        let acubeFolder = directory.appendingPathComponent("acube")
+        let parts = try ParallelWork.map(count: pems.count, workers: workers) { position -> NightInputs in
+            var part = NightInputs()
+            reader.readAcube(pem: pems[position], acubeFolder.appendingPathComponent(pems[position]), &part)
+            return part
         }
-        for pem in try subdirectories(in: directory, "acube") {
-            readAcube(pem: pem, directory.appendingPathComponent("acube").appendingPathComponent(pem), &inputs)
+        for part in parts {
+            inputs.acube.merge(part.acube) { first, _ in first }
+            inputs.diagnostics.append(contentsOf: part.diagnostics)
+            inputs.files.append(contentsOf: part.files)
         }
         for name in try files(in: directory, "emergency") {
             readRegisterFile(
                 directory.appendingPathComponent("emergency").appendingPathComponent(name), "emergency/" + name, &inputs
             )
         }
+        let posNames = try files(in: directory, "pos").filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.gz") }
+        try readPosLogs(directory.appendingPathComponent("pos"), posNames, &inputs)
         inputs.files.sort { $0.path < $1.path }
+        inputs.diagnostics.sort { $0.location < $1.location }
         return inputs
     }
 
     // MARK: - POS logs
 
-    private func readPosLog(_ url: URL, _ displayPath: String, _ inputs: inout NightInputs) {
+    /// What reading one POS log gave.
+    private struct PosFileResult: Sendable {
+        var record: InputFileRecord
+        var diagnostics: [Diagnostic]
+    }
+
+    /// What one reading thread gave: its spill file and chunks, and the files it read.
+    private struct PosWorkerResult: @unchecked Sendable {
+        var writer: SpillWriter
+        var files: [(index: Int, result: PosFileResult)]
+        /// The client-window marks of every record read, before repeats and conflicts are sorted out.
+        var marks: ClientMarks
+    }
+
+    private func readPosLogs(_ folder: URL, _ names: [String], _ inputs: inout NightInputs) throws {
+        let urls = names.map { folder.appendingPathComponent($0) }
+        let paths = names.map { "pos/" + $0 }
+        var total = 0
+        for (url, name) in zip(urls, names) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            total += name.hasSuffix(".gz") ? size * 8 : size
+        }
+        let partitions = min(Self.maximumPartitions, max(1, total / max(1, partitionBytes)))
+        let queue = WorkQueue(count: urls.count)
+        let workerCount = max(1, min(workers, urls.count))
+        let spillDirectory = self.spillDirectory
+        let reader = self
+        let results = try ParallelWork.map(count: workerCount, workers: workerCount) { _ -> PosWorkerResult in
+            let writer = try SpillWriter(directory: spillDirectory, partitionCount: partitions)
+            var files: [(index: Int, result: PosFileResult)] = []
+            var marks = ClientMarks()
+            while let index = queue.next() {
+                files.append(
+                    (index, try reader.readPosLog(urls[index], paths[index], fileIndex: index, into: writer, &marks)))
+            }
+            try writer.finish()
+            return PosWorkerResult(writer: writer, files: files, marks: marks)
+        }
+        var chunks = Array(repeating: [SpilledSales.Chunk](), count: partitions)
+        var fileResults = [PosFileResult?](repeating: nil, count: urls.count)
+        for worker in results {
+            for (partition, chunk) in worker.writer.chunks { chunks[partition].append(chunk) }
+            for (index, result) in worker.files { fileResults[index] = result }
+        }
+        let spilled = SpilledSales(
+            partitionCount: partitions, files: paths, chunks: chunks,
+            descriptors: results.map(\.writer.fileDescriptor))
+        let records = fileResults.compactMap { $0 }
+        var marks = ClientMarks()
+        for worker in results { marks.merge(worker.marks) }
+        for result in records { inputs.diagnostics.append(contentsOf: result.diagnostics) }
+        inputs.files.append(contentsOf: records.map(\.record))
+        inputs.spilled = spilled
+        inputs.provisionalClientMarks = marks
+    }
+
+    private func readPosLog(
+        _ url: URL, _ displayPath: String, fileIndex: Int, into writer: SpillWriter, _ marks: inout ClientMarks
+    ) throws -> PosFileResult {
         var records = 0
         var rejected = 0
+        var diagnostics: [Diagnostic] = []
+        defer { onFileRead?(displayPath) }
         do {
             let summary = try LineReader.forEachLine(url: url) { lineNumber, line in
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
                 records += 1
-                let location = SourceLocation(file: displayPath, line: lineNumber)
-                do {
-                    let value = try JSONParser.parse(line, firstLine: lineNumber)
-                    let record = try PosEventDecoder.decode(value)
-                    if let conflict = inputs.ledger.add(record, at: location) {
-                        rejected += 1
-                        inputs.diagnostics.append(Diagnostic(location: location, message: conflict))
-                    }
-                } catch let error as JSONParseError {
+                switch PosLineDecoding.decode(line, lineNumber: lineNumber) {
+                case .success(let record):
+                    marks.add(record.event)
+                    try writer.append(record, file: fileIndex, line: lineNumber)
+                case .failure(let rejection):
                     rejected += 1
-                    inputs.diagnostics.append(
-                        Diagnostic(location: location, message: "bad JSON at column \(error.column): \(error.message)"))
-                } catch let error as PosEventDecoder.Rejection {
-                    rejected += 1
-                    inputs.diagnostics.append(Diagnostic(location: location, message: error.message))
+                    diagnostics.append(
+                        Diagnostic(
+                            location: SourceLocation(file: displayPath, line: lineNumber), message: rejection.message))
                 }
             }
             if let truncation = summary.truncation {
                 rejected += 1
-                inputs.diagnostics.append(
+                diagnostics.append(
                     Diagnostic(
                         location: SourceLocation(file: displayPath, line: summary.lines + 1),
                         message: truncation + "; the lines before it were read"))
             }
-            inputs.files.append(
-                InputFileRecord(
+            return PosFileResult(
+                record: InputFileRecord(
                     path: displayPath, kind: .posLog, sha256: summary.sha256, bytes: summary.bytes,
-                    recordsRead: records, recordsRejected: rejected))
-        } catch {
-            rejectUnreadable(displayPath, kind: .posLog, error, &inputs)
+                    recordsRead: records, recordsRejected: rejected),
+                diagnostics: diagnostics)
+        } catch let error as FileReadError {
+            return PosFileResult(
+                record: InputFileRecord(
+                    path: displayPath, kind: .posLog, sha256: "", bytes: 0, recordsRead: 0, recordsRejected: 1),
+                diagnostics: [
+                    Diagnostic(
+                        location: SourceLocation(file: displayPath),
+                        message: "the file could not be read: \(error); it was skipped", wholeFile: true)
+                ])
         }
-        onFileRead?(displayPath)
     }
 
     // MARK: - A-Cube exports
@@ -211,6 +297,43 @@ public struct NightReader {
             FileManager.default.fileExists(
                 atPath: folder.appendingPathComponent(name).path, isDirectory: &childIsDirectory)
             return (name, childIsDirectory.boolValue)
+        }
+    }
+}
+
+/// Hands out indices 0..<count to threads, each once.
+final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        defer { nextIndex += 1 }
+        return nextIndex
+    }
+}
+
+/// One POS log line → a record, or the reason it is rejected (formats.md §1.1): the fast scanner for the
+/// ordinary shape, the strict parser for everything else (and for the exact message).
+enum PosLineDecoding {
+    static func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Result<
+        PosRecord, PosEventDecoder.Rejection
+    > {
+        if let record = PosLineScanner.decode(line) { return .success(record) }
+        do {
+            let value = try JSONParser.parse(line, firstLine: lineNumber)
+            return .success(try PosEventDecoder.decode(value))
+        } catch let error as JSONParseError {
+            return .failure(.init(message: "bad JSON at column \(error.column): \(error.message)"))
+        } catch let error as PosEventDecoder.Rejection {
+            return .failure(error)
+        } catch {
+            return .failure(.init(message: "\(error)"))
         }
     }
 }

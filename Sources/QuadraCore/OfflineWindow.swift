@@ -44,12 +44,6 @@ public struct CommunicationIncident: Sendable, Hashable {
     public var restoredAt: Instant
 }
 
-/// A receipt event that opens (a failure) or closes (an issued receipt) a client window.
-private struct Mark {
-    var at: Instant
-    var opens: Bool
-}
-
 /// Derives the offline windows of formats.md §2.
 public enum OfflineWindows {
     /// Platform windows and communication incidents of one PEM, from its notifications.
@@ -89,31 +83,70 @@ public enum OfflineWindows {
 
     /// Client windows per PEM from the POS receipt events of every sale.
     public static func client(sales: some Collection<SaleRecord>) -> [String: [OfflineWindow]] {
-        var marksByPem: [String: [Mark]] = [:]
-        for sale in sales {
-            for failure in sale.failures where failure.reason.opensClientWindow {
-                marksByPem[failure.pem, default: []].append(Mark(at: failure.at, opens: true))
-            }
-            for receipt in sale.receipts {
-                marksByPem[receipt.event.pem, default: []].append(Mark(at: receipt.event.at, opens: false))
-            }
+        var marks = ClientMarks()
+        for sale in sales { marks.add(sale) }
+        return marks.windows()
+    }
+}
+
+/// The receipt events that open (a failure: unreachable, timeout) and close (an issued receipt) client windows,
+/// per PEM. Gathered sale by sale, merged across partitions, then swept into windows.
+public struct ClientMarks: Sendable {
+    var opens: [String: [Int64]] = [:]
+    var closes: [String: [Int64]] = [:]
+
+    public init() {}
+
+    public mutating func add(_ sale: SaleRecord) {
+        for failure in sale.failures where failure.reason.opensClientWindow {
+            opens[failure.pem, default: []].append(failure.at.millis)
         }
+        for receipt in sale.receipts {
+            closes[receipt.event.pem, default: []].append(receipt.event.at.millis)
+        }
+    }
+
+    /// Adds the mark of one record read (a failure that opens, an issued receipt that closes).
+    public mutating func add(_ event: PosEvent) {
+        switch event {
+        case .receiptFailed(let failure) where failure.reason.opensClientWindow:
+            opens[failure.pem, default: []].append(failure.at.millis)
+        case .receiptIssued(let issued):
+            closes[issued.pem, default: []].append(issued.at.millis)
+        default:
+            break
+        }
+    }
+
+    public mutating func merge(_ other: ClientMarks) {
+        opens.merge(other.opens) { $0 + $1 }
+        closes.merge(other.closes) { $0 + $1 }
+    }
+
+    /// The windows of each PEM with one: from a failure to the next issued receipt (open-ended if none came).
+    /// At the same instant a receipt is taken first, so a failure right after it opens a window.
+    public func windows() -> [String: [OfflineWindow]] {
         var windows: [String: [OfflineWindow]] = [:]
-        for (pem, marks) in marksByPem {
-            // At the same instant a receipt is taken first, so a failure right after it opens a window.
-            let ordered = marks.sorted { $0.at != $1.at ? $0.at < $1.at : (!$0.opens && $1.opens) }
-            var openSince: Instant?
+        for (pem, unsortedOpens) in opens {
+            let failures = unsortedOpens.sorted()
+            let receipts = (closes[pem] ?? []).sorted()
             var pemWindows: [OfflineWindow] = []
-            for mark in ordered {
-                if mark.opens {
-                    if openSince == nil { openSince = mark.at }
-                } else if let start = openSince {
-                    pemWindows.append(OfflineWindow(pem: pem, kind: .client, start: start, end: mark.at))
-                    openSince = nil
+            var next = 0  // the first receipt not yet passed
+            var failure = 0
+            while failure < failures.count {
+                let start = failures[failure]
+                // The first receipt at or after the failure? A receipt at the same instant comes first, so it
+                // does not close this window: the window closes at the first receipt strictly after it.
+                while next < receipts.count, receipts[next] <= start { next += 1 }
+                guard next < receipts.count else {
+                    pemWindows.append(OfflineWindow(pem: pem, kind: .client, start: Instant(millis: start), end: nil))
+                    break
                 }
-            }
-            if let start = openSince {
-                pemWindows.append(OfflineWindow(pem: pem, kind: .client, start: start, end: nil))
+                let end = receipts[next]
+                pemWindows.append(
+                    OfflineWindow(pem: pem, kind: .client, start: Instant(millis: start), end: Instant(millis: end)))
+                // Failures before the closing receipt belong to this window; one at its instant opens the next.
+                while failure < failures.count, failures[failure] < end { failure += 1 }
             }
             if !pemWindows.isEmpty { windows[pem] = pemWindows }
         }

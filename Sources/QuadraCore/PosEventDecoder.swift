@@ -32,7 +32,14 @@ public enum PosEventDecoder {
         case "sale":
             let total = try reader.positiveMoney("total")
             let lines = try reader.saleLines("lines")
-            let sum = lines.reduce(Money.zero) { $0 + $1.gross }
+            var sum = Money.zero
+            for line in lines {
+                let (cents, overflow) = sum.cents.addingReportingOverflow(line.gross.cents)
+                guard !overflow else {
+                    throw Rejection(message: "bad \"lines\": the grosses add up to more than can be counted")
+                }
+                sum = Money(cents: cents)
+            }
             guard sum == total else {
                 throw Rejection(message: "bad \"lines\": the grosses add up to \(sum), expected the total \(total)")
             }

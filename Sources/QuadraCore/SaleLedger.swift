@@ -18,15 +18,23 @@ public struct SaleLedger: Sendable {
         }
         guard let saleId = record.sale else { return nil }
         let key = SaleKey(terminal: record.terminal, sale: saleId)
-        var sale = sales.removeValue(forKey: key) ?? SaleRecord(terminal: record.terminal, saleId: saleId)
-        defer { sales[key] = sale }
+        // Modified in place (one lookup, no copy of the record).
+        return Self.add(
+            event, saleId: saleId, terminal: record.terminal, at: source,
+            to: &sales[key, default: SaleRecord(terminal: record.terminal, saleId: saleId)])
+    }
+
+    /// Static, so that no copy of `self` (and of its dictionary) is alive while the record is modified in place.
+    private static func add(
+        _ event: PosEvent, saleId: String, terminal: String, at source: SourceLocation, to sale: inout SaleRecord
+    ) -> String? {
         switch event {
         case .posStarted:
             return nil
         case .sale(let saleEvent):
             if let existing = sale.sale {
                 return existing == saleEvent
-                    ? nil : conflict("sale \(saleId) on terminal \(record.terminal)", sale.saleSource)
+                    ? nil : conflict("sale \(saleId) on terminal \(terminal)", sale.saleSource)
             }
             sale.sale = saleEvent
             sale.saleSource = source
@@ -63,7 +71,7 @@ public struct SaleLedger: Sendable {
         return nil
     }
 
-    private func conflict(_ what: String, _ earlier: SourceLocation?) -> String {
+    private static func conflict(_ what: String, _ earlier: SourceLocation?) -> String {
         let place = earlier.map { " at \($0)" } ?? ""
         return "conflicting \(what): a different one was already read\(place); this line is ignored"
     }

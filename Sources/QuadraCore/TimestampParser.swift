@@ -13,6 +13,11 @@ public enum TimestampParser {
     }
 
     public static func parse(bytes: [UInt8]) -> ParsedTimestamp? {
+        bytes.withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    /// Byte-level form of `parse(_:)` over a range of a larger buffer, such as a JSON string's bytes.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> ParsedTimestamp? {
         let n = bytes.count
         guard n >= 16, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
@@ -67,7 +72,18 @@ public enum TimestampParser {
         return nil
     }
 
+    /// Parses the bytes of an RFC 3339 timestamp that must carry an offset.
+    public static func parseAbsolute(bytes: UnsafeBufferPointer<UInt8>) -> Instant? {
+        if case .absolute(let instant) = parse(bytes: bytes) { return instant }
+        return nil
+    }
+
     static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { number($0, start, count) }
+    }
+
+    @inline(__always)
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         guard start + count <= bytes.count else { return nil }
         var value = 0
         for i in start..<(start + count) {

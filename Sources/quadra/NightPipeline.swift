@@ -47,12 +47,14 @@ struct NightPipeline {
         let credentials = options.submit ? try options.credentials ?? Self.credentials() : nil
         let logger = options.logger
         // 1. read
+        let stopwatch = Stopwatch()
         let inputs = try read()
         logger.info(
             "read the night",
             metadata: [
                 "files": "\(inputs.files.count)", "records": "\(inputs.files.reduce(0) { $0 + $1.recordsRead })",
                 "rejected": "\(inputs.files.reduce(0) { $0 + $1.recordsRejected })",
+                "partitions": "\(inputs.spilled?.partitionCount ?? 0)", "seconds": "\(stopwatch.lap())",
             ])
         // The state store: created by an online run; an offline run only reads one that exists.
         let store = try openStore()
@@ -62,7 +64,9 @@ struct NightPipeline {
         var context = ReconcileContext(
             asOf: options.asOf, timeZone: options.timeZone, state: snapshot, recoveries: recoveries,
             rejectedSubmissions: try store.map(Self.rejectedSubmissions) ?? [:])
-        var reconciliation = Reconciler.reconcile(inputs, context: context)
+        var reconciliation = try Reconciler.reconcile(inputs, context: context)
+        logger.info(
+            "reconciled", metadata: ["findings": "\(reconciliation.findings.count)", "seconds": "\(stopwatch.lap())"])
         // 3. recover, then reconcile again with Spice's answers
         if !options.offline {
             let spice = options.configuration.spice
@@ -79,7 +83,7 @@ struct NightPipeline {
                 recoveries = try await recover(targets, journal: store)
                 if let recoverySummary { logger.info("\(recoverySummary)") }
                 context.recoveries = recoveries
-                reconciliation = Reconciler.reconcile(inputs, context: context)
+                reconciliation = try Reconciler.reconcile(inputs, context: context)
             }
         }
         // 4. submit, then reconcile again with what the state store now records
@@ -94,7 +98,7 @@ struct NightPipeline {
                 context.rejectedSubmissions = try Self.rejectedSubmissions(store).merging(result?.rejected ?? [:]) {
                     $1
                 }
-                reconciliation = Reconciler.reconcile(inputs, context: context)
+                reconciliation = try Reconciler.reconcile(inputs, context: context)
             } else {
                 submissionSummary = ["Nothing to send to A-Cube."]
             }
@@ -102,18 +106,22 @@ struct NightPipeline {
             submissionSummary = [plan.describe(timeZone: options.timeZone)]
         }
         // 5. render
-        let runId = options.pinned ? Self.derivedRunId(asOf: options.asOf, inputs: inputs.files) : Self.randomRunId()
+        let runId =
+            options.pinned
+            ? Self.derivedRunId(asOf: options.asOf, inputs: reconciliation.inputFiles) : Self.randomRunId()
         let zone = options.timeZone
         let run = RunInfo(
             toolVersion: Quadra.version, runId: runId, timeZone: zone.identifier, asOf: zone.format(options.asOf),
             startedAt: zone.format(options.pinned ? options.asOf : started),
             finishedAt: zone.format(options.pinned ? options.asOf : Self.now()),
             mode: options.offline ? "offline" : "online")
-        let report = ReconciliationReport(run: run, inputs: inputs.files, findings: reconciliation.findings)
+        let report = ReconciliationReport(
+            run: run, inputs: reconciliation.inputFiles, findings: reconciliation.findings)
         var out = try OutputDirectory(root: options.output)
         try ReportFiles.write(
             report: report, uploads: reconciliation.uploads, xml: true, into: &out,
             summaryPage: SummaryPage.render(report, days: reconciliation.dayStats))
+        logger.info("wrote the reports", metadata: ["seconds": "\(stopwatch.lap())"])
         if let recoverySummary { print(recoverySummary) }
         for line in submissionSummary { print(line) }
         if let submissionFailure {
@@ -304,5 +312,22 @@ enum ReportFiles {
             inputs: report.inputs.map { Manifest.Entry(path: $0.path, sha256: $0.sha256, bytes: $0.bytes) },
             outputs: out.written)
         try out.write("manifest.json", manifest.jsonBytes(), recordInManifest: false)
+    }
+}
+
+/// Seconds between laps, for the log.
+final class Stopwatch {
+    private let clock = ContinuousClock()
+    private var last: ContinuousClock.Instant
+
+    init() { last = clock.now }
+
+    /// Seconds since the previous lap (or the start), with two decimals.
+    func lap() -> String {
+        let now = clock.now
+        let elapsed = now - last
+        last = now
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return String(format: "%.2f", seconds)
     }
 }

@@ -193,7 +193,7 @@ struct NightBuilder {
         asOf: String, state: StateSnapshot = StateSnapshot(), recoveries: [String: RecoveryOutcome] = [:],
         rejectedSubmissions: [PemDay: String] = [:]
     ) -> Reconciliation {
-        Reconciler.reconcile(
+        try! Reconciler.reconcile(
             inputs,
             context: ReconcileContext(
                 asOf: Self.instant(asOf), timeZone: timeZone, state: state, recoveries: recoveries,

@@ -34,7 +34,7 @@ import Testing
         )
         .filter { $0.hasSuffix(".xml") }
         let asOf = try #require(TimestampParser.parseAbsolute(NightGenerator.asOf))
-        let result = Reconciler.reconcile(inputs, context: ReconcileContext(asOf: asOf, timeZone: .rome))
+        let result = try Reconciler.reconcile(inputs, context: ReconcileContext(asOf: asOf, timeZone: .rome))
         var found: [FindingCode: Int] = [:]
         for finding in result.findings { found[finding.code, default: 0] += 1 }
         // Without XML support here, each XML register is one rejected file and its sales are "not recorded".

@@ -15,12 +15,12 @@ import Testing
     @Test func readsPlainAndGzipLogsAcrossFilesCountingARepeatOnce() throws {
         let inputs = try read("valid-mixed")
         #expect(inputs.diagnostics.isEmpty, "\(inputs.diagnostics)")
-        #expect(inputs.ledger.sales.count == 2)
-        let first = try #require(inputs.ledger.sales[SaleKey(terminal: "A", sale: "1")])
+        #expect(try inputs.materializedLedger().sales.count == 2)
+        let first = try #require(try inputs.materializedLedger().sales[SaleKey(terminal: "A", sale: "1")])
         #expect(first.receipts.count == 1, "the receipt_issued repeated in the rotated .gz counts once")
         #expect(first.receipts.first?.event.receiptUuid == "u-1")
         #expect(first.receipts.first?.event.documentNumber == "7")
-        let second = try #require(inputs.ledger.sales[SaleKey(terminal: "A", sale: "2")])
+        let second = try #require(try inputs.materializedLedger().sales[SaleKey(terminal: "A", sale: "2")])
         #expect(second.sale?.payment == .ticket)
         #expect(second.sale?.lines == [VatAmount(vat: try #require(VatCode("N2")), gross: Money(cents: 700))])
         #expect(inputs.files.map(\.path) == ["acube/E9-1/receipts.json", "pos/a-1.jsonl", "pos/a-2.jsonl.gz"])
@@ -33,8 +33,11 @@ import Testing
 
     @Test func eachBadLineIsRejectedAloneWithFileAndLine() throws {
         let inputs = try read("invalid-pos")
-        let bad = inputs.diagnostics.filter { $0.location.file == "pos/bad-lines.jsonl" }
-            .map { "\($0.location.line ?? 0): \($0.message)" }
+        // A line that conflicts with one read before it is found when the sales are reconciled.
+        let result = try Reconciler.reconcile(
+            inputs, context: ReconcileContext(asOf: Instant(seconds: 1_800_000_000), timeZone: .rome))
+        let bad = result.findings.filter { $0.code == .inputRejected && $0.detail.hasPrefix("pos/bad-lines.jsonl:") }
+            .map { String($0.detail.dropFirst("pos/bad-lines.jsonl:".count)) }
         #expect(
             bad == [
                 "2: bad JSON at column 83: a string is not valid UTF-8",
@@ -45,11 +48,12 @@ import Testing
                 "7: conflicting sale 1 on terminal A: a different one was already read at pos/bad-lines.jsonl:1; this line is ignored",
                 "8: bad \"reason\": expected one of unreachable, timeout, offline, http_5xx, rejected, found \"meteor\"",
             ])
-        let sale = try #require(inputs.ledger.sales[SaleKey(terminal: "A", sale: "1")])
+        let sale = try #require(try inputs.materializedLedger().sales[SaleKey(terminal: "A", sale: "1")])
         #expect(sale.sale?.total == Money(cents: 500), "the first sale event stands")
-        let record = try #require(inputs.files.first { $0.path == "pos/bad-lines.jsonl" })
+        let record = try #require(result.inputFiles.first { $0.path == "pos/bad-lines.jsonl" })
         #expect(record.recordsRead == 8)
         #expect(record.recordsRejected == 7)
+        #expect(inputs.files.first { $0.path == "pos/bad-lines.jsonl" }?.recordsRejected == 6, "before reconciling")
     }
 
     @Test func aTruncatedGzipKeepsTheLinesBeforeTheDamage() throws {
@@ -57,7 +61,7 @@ import Testing
         let truncated = inputs.diagnostics.filter { $0.location.file == "pos/truncated.jsonl.gz" }
         #expect(truncated.count == 1)
         #expect(truncated.first?.message.hasPrefix("truncated gzip stream") == true)
-        let salesOfB = inputs.ledger.sales.keys.filter { $0.terminal == "B" }
+        let salesOfB = try inputs.materializedLedger().sales.keys.filter { $0.terminal == "B" }
         #expect(salesOfB.count > 10 && salesOfB.count < 400, "the lines before the damage were read")
         let record = try #require(inputs.files.first { $0.path == "pos/truncated.jsonl.gz" })
         #expect(record.recordsRead == salesOfB.count)

@@ -192,7 +192,8 @@ private func vat(_ code: String) -> VatCode {
     }
 
     @Test func jsonRejectsBadEscapes() {
-        #expect(failure(#""a\x""#) == JSONParseError(message: "unknown escape 'x' after a backslash", line: 1, column: 4))
+        #expect(
+            failure(#""a\x""#) == JSONParseError(message: "unknown escape 'x' after a backslash", line: 1, column: 4))
         #expect(failure(#""\u12G4""#)?.message == #"bad \u escape"#)
         #expect(failure(#""\uD83D""#)?.message == #"a \u escape names half of a surrogate pair"#)
         #expect(failure(#""\uDE00x""#)?.message == #"a \u escape names half of a surrogate pair"#)

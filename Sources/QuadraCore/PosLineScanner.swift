@@ -1,0 +1,649 @@
+/// Decodes one POS log line fast when it has the ordinary shape; nil means "take the strict path".
+///
+/// Whenever it returns a record, that record equals `PosEventDecoder.decode(JSONParser.parse(line))`; whenever the
+/// strict path throws, it returns nil. It also returns nil for anything merely unusual, and leaves the exact
+/// message to the strict path: a backslash escape or a byte at or above 0x80 anywhere, a top-level value that
+/// is not an object, an unknown value nested deeper than `maximumDepth`, a line of 2 GiB or more, grosses whose
+/// sum overflows 64 bits (on which the strict path traps today).
+///
+/// One pass over the bytes validates the JSON (RFC 8259 grammar, white space anywhere it is allowed) and records
+/// where the value of each known top-level key lies: a repeated key keeps its last value and `null` counts as
+/// missing, as `JSONObject`'s subscript and `FieldReader` see them. A second step decodes the event from those
+/// ranges, reading only the keys that event uses; unknown keys only have to be valid JSON.
+public enum PosLineScanner {
+    /// Nesting beyond this (the line's object is level 1) sends the line to the strict path.
+    static let maximumDepth = 32
+
+    /// Decodes `line` without building a JSON tree; nil means "take the strict path".
+    public static func decode(_ line: UnsafeBufferPointer<UInt8>) -> PosRecord? {
+        guard let base = line.baseAddress, line.count < Int32.max else { return nil }
+        var scanner = ByteScanner(base: base, end: line.count)
+        var fields = Fields()
+        guard scanner.topLevelObject(into: &fields) else { return nil }
+        return FieldDecoder(base: base).record(fields)
+    }
+}
+
+extension PosLineScanner {
+    // MARK: - Spans
+
+    /// What a recorded value is. `null` is recorded as `missing`, which is how every field reader treats it.
+    fileprivate enum ValueKind: UInt8 {
+        case missing
+        case string
+        /// A number with no fraction and no exponent.
+        case integer
+        /// A number with a fraction or an exponent.
+        case number
+        case trueLiteral
+        case falseLiteral
+        case array
+        case object
+    }
+
+    /// Where a value lies in the line: a string's bytes between its quotes, a number's text, an array or object
+    /// from its opening bracket to just after its closing one.
+    /// Offsets are 32-bit (longer lines take the strict path) to keep `Fields` small.
+    fileprivate struct Span {
+        var kind = ValueKind.missing
+        var start32: Int32 = 0
+        var end32: Int32 = 0
+
+        init() {}
+
+        @inline(__always)
+        init(kind: ValueKind, start: Int, end: Int) {
+            self.kind = kind
+            self.start32 = Int32(truncatingIfNeeded: start)
+            self.end32 = Int32(truncatingIfNeeded: end)
+        }
+
+        var start: Int { Int(start32) }
+        var end: Int { Int(end32) }
+    }
+
+    /// The top-level keys some event reads.
+    fileprivate enum Key {
+        case ts, event, terminal, sale, pem, total, payment, lines, posRefId, kind, amount, success, userOverride
+        case hostResponseText, receiptUuid, documentNumber, reason
+        case other
+    }
+
+    /// The last value of each known top-level key.
+    fileprivate struct Fields {
+        var ts = Span()
+        var event = Span()
+        var terminal = Span()
+        var sale = Span()
+        var pem = Span()
+        var total = Span()
+        var payment = Span()
+        var lines = Span()
+        var posRefId = Span()
+        var kind = Span()
+        var amount = Span()
+        var success = Span()
+        var userOverride = Span()
+        var hostResponseText = Span()
+        var receiptUuid = Span()
+        var documentNumber = Span()
+        var reason = Span()
+
+        @inline(__always)
+        mutating func set(_ key: Key, _ span: Span) {
+            switch key {
+            case .ts: ts = span
+            case .event: event = span
+            case .terminal: terminal = span
+            case .sale: sale = span
+            case .pem: pem = span
+            case .total: total = span
+            case .payment: payment = span
+            case .lines: lines = span
+            case .posRefId: posRefId = span
+            case .kind: kind = span
+            case .amount: amount = span
+            case .success: success = span
+            case .userOverride: userOverride = span
+            case .hostResponseText: hostResponseText = span
+            case .receiptUuid: receiptUuid = span
+            case .documentNumber: documentNumber = span
+            case .reason: reason = span
+            case .other: break
+            }
+        }
+    }
+
+    // MARK: - The validating pass
+
+    fileprivate static let quote = UInt8(ascii: "\"")
+    fileprivate static let backslash = UInt8(ascii: "\\")
+    fileprivate static let comma = UInt8(ascii: ",")
+    fileprivate static let colon = UInt8(ascii: ":")
+    fileprivate static let openBrace = UInt8(ascii: "{")
+    fileprivate static let closeBrace = UInt8(ascii: "}")
+    fileprivate static let openBracket = UInt8(ascii: "[")
+    fileprivate static let closeBracket = UInt8(ascii: "]")
+    fileprivate static let minus = UInt8(ascii: "-")
+    fileprivate static let zero = UInt8(ascii: "0")
+
+    /// A cursor over the line's bytes. Reading past the end gives 0, which no grammar rule accepts.
+    fileprivate struct ByteScanner {
+        let base: UnsafePointer<UInt8>
+        let end: Int
+        var index = 0
+
+        init(base: UnsafePointer<UInt8>, end: Int, index: Int = 0) {
+            self.base = base
+            self.end = end
+            self.index = index
+        }
+
+        @inline(__always)
+        var byte: UInt8 { index < end ? base[index] : 0 }
+
+        @inline(__always)
+        static func isDigit(_ byte: UInt8) -> Bool { byte &- zero < 10 }
+
+        @inline(__always)
+        mutating func skipWhitespace() {
+            while index < end {
+                switch base[index] {
+                case 0x20, 0x0A, 0x0D, 0x09: index += 1
+                default: return
+                }
+            }
+        }
+
+        /// The line: one object, white space around it, its known keys recorded in `fields`.
+        mutating func topLevelObject(into fields: inout Fields) -> Bool {
+            skipWhitespace()
+            guard byte == openBrace else { return false }
+            index += 1
+            skipWhitespace()
+            // `{}` has no event: the strict path rejects it.
+            guard byte == quote else { return false }
+            while true {
+                let keyStart = index + 1
+                guard string() else { return false }
+                let key = Self.key(base + keyStart, index - 1 - keyStart)
+                skipWhitespace()
+                guard byte == colon else { return false }
+                index += 1
+                skipWhitespace()
+                let valueStart = index
+                let span: Span
+                // Strings first, inline: most values are strings.
+                if byte == quote {
+                    guard string() else { return false }
+                    span = Span(kind: .string, start: valueStart + 1, end: index - 1)
+                } else {
+                    guard let other = value(depth: 2) else { return false }
+                    span = other
+                }
+                fields.set(key, span)
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBrace { break }
+                guard separator == comma else { return false }
+                skipWhitespace()
+                guard byte == quote else { return false }
+            }
+            skipWhitespace()
+            return index == end
+        }
+
+        /// Any value at `index` (no white space before it), `depth` being its own nesting level.
+        mutating func value(depth: Int) -> Span? {
+            let start = index
+            switch byte {
+            case quote:
+                guard string() else { return nil }
+                return Span(kind: .string, start: start + 1, end: index - 1)
+            case minus, zero...UInt8(ascii: "9"):
+                guard let kind = number() else { return nil }
+                return Span(kind: kind, start: start, end: index)
+            case UInt8(ascii: "t"):
+                guard literal("true") else { return nil }
+                return Span(kind: .trueLiteral, start: start, end: index)
+            case UInt8(ascii: "f"):
+                guard literal("false") else { return nil }
+                return Span(kind: .falseLiteral, start: start, end: index)
+            case UInt8(ascii: "n"):
+                guard literal("null") else { return nil }
+                return Span(kind: .missing, start: start, end: index)
+            case openBracket:
+                guard depth <= PosLineScanner.maximumDepth, array(depth: depth) else { return nil }
+                return Span(kind: .array, start: start, end: index)
+            case openBrace:
+                guard depth <= PosLineScanner.maximumDepth, object(depth: depth) else { return nil }
+                return Span(kind: .object, start: start, end: index)
+            default:
+                return nil
+            }
+        }
+
+        /// A string at its opening quote, printable ASCII with no escape; leaves `index` after the closing quote.
+        @inline(__always)
+        mutating func string() -> Bool {
+            index += 1
+            while index &+ 8 <= end {
+                // Eight bytes at a time: stop at a quote, a backslash, a control byte or a byte >= 0x80.
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let high: UInt64 = 0x8080_8080_8080_8080
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let quotes = word ^ (ones &* UInt64(quote))
+                let backslashes = word ^ (ones &* UInt64(backslash))
+                let special =
+                    ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | (word &- ones &* 0x20)
+                    | word
+                if special & high == 0 {
+                    index += 8
+                } else {
+                    break
+                }
+            }
+            while index < end {
+                let byte = base[index]
+                if byte == quote {
+                    index += 1
+                    return true
+                }
+                guard byte >= 0x20, byte < 0x80, byte != backslash else { return false }
+                index += 1
+            }
+            return false
+        }
+
+        /// An RFC 8259 number; says whether it has a fraction or an exponent.
+        mutating func number() -> ValueKind? {
+            if byte == minus { index += 1 }
+            let first = byte
+            guard Self.isDigit(first) else { return nil }
+            index += 1
+            if first == zero {
+                guard !Self.isDigit(byte) else { return nil }
+            } else {
+                while Self.isDigit(byte) { index += 1 }
+            }
+            var kind = ValueKind.integer
+            if byte == UInt8(ascii: ".") {
+                kind = .number
+                index += 1
+                guard Self.isDigit(byte) else { return nil }
+                while Self.isDigit(byte) { index += 1 }
+            }
+            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                kind = .number
+                index += 1
+                if byte == UInt8(ascii: "+") || byte == minus { index += 1 }
+                guard Self.isDigit(byte) else { return nil }
+                while Self.isDigit(byte) { index += 1 }
+            }
+            return kind
+        }
+
+        mutating func literal(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard index + count <= end, Self.matches(base + index, text) else { return false }
+            index += count
+            return true
+        }
+
+        mutating func array(depth: Int) -> Bool {
+            index += 1
+            skipWhitespace()
+            if byte == closeBracket {
+                index += 1
+                return true
+            }
+            while true {
+                guard value(depth: depth + 1) != nil else { return false }
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBracket { return true }
+                guard separator == comma else { return false }
+                skipWhitespace()
+            }
+        }
+
+        mutating func object(depth: Int) -> Bool {
+            index += 1
+            skipWhitespace()
+            if byte == closeBrace {
+                index += 1
+                return true
+            }
+            while true {
+                guard byte == quote, string() else { return false }
+                skipWhitespace()
+                guard byte == colon else { return false }
+                index += 1
+                skipWhitespace()
+                guard value(depth: depth + 1) != nil else { return false }
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBrace { return true }
+                guard separator == comma else { return false }
+                skipWhitespace()
+            }
+        }
+
+        /// Whether the bytes at `pointer` are `text` (the caller checked there are enough).
+        @inline(__always)
+        static func matches(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
+            let expected = text.utf8Start
+            for offset in 0..<text.utf8CodeUnitCount where pointer[offset] != expected[offset] { return false }
+            return true
+        }
+
+        @inline(__always)
+        static func key(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> Key {
+            switch count {
+            case 2: return matches(pointer, "ts") ? .ts : .other
+            case 3: return matches(pointer, "pem") ? .pem : .other
+            case 4:
+                if matches(pointer, "sale") { return .sale }
+                return matches(pointer, "kind") ? .kind : .other
+            case 5:
+                switch pointer[0] {
+                case UInt8(ascii: "e"): return matches(pointer, "event") ? .event : .other
+                case UInt8(ascii: "t"): return matches(pointer, "total") ? .total : .other
+                case UInt8(ascii: "l"): return matches(pointer, "lines") ? .lines : .other
+                default: return .other
+                }
+            case 6:
+                if matches(pointer, "amount") { return .amount }
+                return matches(pointer, "reason") ? .reason : .other
+            case 7:
+                if matches(pointer, "payment") { return .payment }
+                return matches(pointer, "success") ? .success : .other
+            case 8:
+                if matches(pointer, "terminal") { return .terminal }
+                return matches(pointer, "posRefId") ? .posRefId : .other
+            case 11: return matches(pointer, "receiptUuid") ? .receiptUuid : .other
+            case 12: return matches(pointer, "userOverride") ? .userOverride : .other
+            case 14: return matches(pointer, "documentNumber") ? .documentNumber : .other
+            case 16: return matches(pointer, "hostResponseText") ? .hostResponseText : .other
+            default: return .other
+            }
+        }
+    }
+
+    // MARK: - Decoding the recorded values
+
+    /// Reads typed values from recorded spans, with `FieldReader`'s rules; nil wherever `FieldReader` throws.
+    fileprivate struct FieldDecoder {
+        let base: UnsafePointer<UInt8>
+
+        func record(_ fields: Fields) -> PosRecord? {
+            guard let eventName = EventName(bytes(fields.event), kind: fields.event.kind),
+                let at = timestamp(fields.ts), let terminal = nonEmptyString(fields.terminal)
+            else { return nil }
+            if eventName == .posStarted {
+                guard let sale = optionalString(fields.sale) else { return nil }
+                return PosRecord(terminal: terminal, sale: sale, event: .posStarted(at: at))
+            }
+            guard let sale = nonEmptyString(fields.sale) else { return nil }
+            let event: PosEvent
+            switch eventName {
+            case .sale:
+                guard let total = positiveMoney(fields.total), let lines = saleLines(fields.lines),
+                    let pem = nonEmptyString(fields.pem), let payment = paymentMethod(fields.payment)
+                else { return nil }
+                var sum: Int64 = 0
+                for line in lines {
+                    let (next, overflow) = sum.addingReportingOverflow(line.gross.cents)
+                    guard !overflow else { return nil }
+                    sum = next
+                }
+                guard sum == total.cents else { return nil }
+                event = .sale(SaleEvent(at: at, pem: pem, total: total, payment: payment, lines: lines))
+            case .paymentRequest:
+                guard let posRefId = nonEmptyString(fields.posRefId), let kind = attemptKind(fields.kind),
+                    let amount = cents(fields.amount)
+                else { return nil }
+                event = .paymentRequest(PaymentRequestEvent(at: at, posRefId: posRefId, kind: kind, amount: amount))
+            case .paymentResponse:
+                guard let posRefId = nonEmptyString(fields.posRefId), let success = bool(fields.success),
+                    let amount = optionalCents(fields.amount), let userOverride = optionalBool(fields.userOverride),
+                    let hostResponseText = optionalString(fields.hostResponseText)
+                else { return nil }
+                event = .paymentResponse(
+                    PaymentResponseEvent(
+                        at: at, posRefId: posRefId, success: success, amount: amount,
+                        userOverride: userOverride ?? false,
+                        hostResponseText: hostResponseText))
+            case .receiptIssued:
+                guard let pem = nonEmptyString(fields.pem), let receiptUuid = nonEmptyString(fields.receiptUuid),
+                    let documentNumber = documentNumber(fields.documentNumber), let total = positiveMoney(fields.total)
+                else { return nil }
+                let hasUppercase = bytes(fields.receiptUuid).contains { $0 &- UInt8(ascii: "A") < 26 }
+                event = .receiptIssued(
+                    ReceiptIssuedEvent(
+                        at: at, pem: pem, receiptUuid: hasUppercase ? receiptUuid.lowercased() : receiptUuid,
+                        documentNumber: documentNumber, total: total))
+            case .receiptFailed:
+                guard let pem = nonEmptyString(fields.pem), let reason = failureReason(fields.reason)
+                else { return nil }
+                event = .receiptFailed(ReceiptFailedEvent(at: at, pem: pem, reason: reason))
+            case .posStarted:
+                return nil  // handled above
+            }
+            return PosRecord(terminal: terminal, sale: sale, event: event)
+        }
+
+        // MARK: Scalars
+
+        @inline(__always)
+        func bytes(_ span: Span) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
+        }
+
+        /// The span's bytes as a string: they are printable ASCII, checked by the scan.
+        @inline(__always)
+        func text(_ span: Span) -> String { String(decoding: bytes(span), as: UTF8.self) }
+
+        func nonEmptyString(_ span: Span) -> String? {
+            guard span.kind == .string, span.end > span.start else { return nil }
+            return text(span)
+        }
+
+        /// `.some(nil)` when missing, nil when present but not a string.
+        func optionalString(_ span: Span) -> String?? {
+            switch span.kind {
+            case .missing: return .some(nil)
+            case .string: return .some(text(span))
+            default: return nil
+            }
+        }
+
+        func bool(_ span: Span) -> Bool? {
+            switch span.kind {
+            case .trueLiteral: return true
+            case .falseLiteral: return false
+            default: return nil
+            }
+        }
+
+        func optionalBool(_ span: Span) -> Bool?? {
+            span.kind == .missing ? .some(nil) : bool(span).map { .some($0) }
+        }
+
+        func timestamp(_ span: Span) -> Instant? {
+            guard span.kind == .string else { return nil }
+            return TimestampParser.parseAbsolute(bytes: bytes(span))
+        }
+
+        func positiveMoney(_ span: Span) -> Money? {
+            guard span.kind == .string, let money = Money.parse(utf8: bytes(span)), money.cents > 0 else { return nil }
+            return money
+        }
+
+        /// `Int64(text) >= 0` over a JSON number's text: digits that fit in 64 bits, or `-0`.
+        func cents(_ span: Span) -> Money? {
+            guard span.kind == .integer else { return nil }
+            if base[span.start] == minus {
+                // After a minus, the grammar allows only `0` or a non-zero (so negative) value.
+                return span.end - span.start == 2 && base[span.start + 1] == zero ? Money(cents: 0) : nil
+            }
+            var value: Int64 = 0
+            for position in span.start..<span.end {
+                let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (next, carry) = tens.addingReportingOverflow(Int64(base[position] &- zero))
+                guard !overflow, !carry else { return nil }
+                value = next
+            }
+            return Money(cents: value)
+        }
+
+        func optionalCents(_ span: Span) -> Money?? {
+            span.kind == .missing ? .some(nil) : cents(span).map { .some($0) }
+        }
+
+        func documentNumber(_ span: Span) -> String? {
+            switch span.kind {
+            case .string where span.end > span.start, .integer, .number: return text(span)
+            default: return nil
+            }
+        }
+
+        // The enumerations' raw values, matched on the bytes (`init(rawValue:)` would build a string first).
+
+        func paymentMethod(_ span: Span) -> PaymentMethod? {
+            guard span.kind == .string else { return nil }
+            let pointer = base + span.start
+            switch span.end - span.start {
+            case 4 where ByteScanner.matches(pointer, "cash"): return .cash
+            case 10 where ByteScanner.matches(pointer, "electronic"): return .electronic
+            case 6 where ByteScanner.matches(pointer, "ticket"): return .ticket
+            default: return nil
+            }
+        }
+
+        func attemptKind(_ span: Span) -> AttemptKind? {
+            guard span.kind == .string else { return nil }
+            let pointer = base + span.start
+            switch span.end - span.start {
+            case 8 where ByteScanner.matches(pointer, "purchase"): return .purchase
+            case 6 where ByteScanner.matches(pointer, "refund"): return .refund
+            case 7 where ByteScanner.matches(pointer, "cashout"): return .cashout
+            case 4 where ByteScanner.matches(pointer, "moto"): return .moto
+            default: return nil
+            }
+        }
+
+        func failureReason(_ span: Span) -> ReceiptFailureReason? {
+            guard span.kind == .string else { return nil }
+            let pointer = base + span.start
+            switch span.end - span.start {
+            case 11 where ByteScanner.matches(pointer, "unreachable"): return .unreachable
+            case 7 where ByteScanner.matches(pointer, "timeout"): return .timeout
+            case 7 where ByteScanner.matches(pointer, "offline"): return .offline
+            case 8 where ByteScanner.matches(pointer, "http_5xx"): return .http5xx
+            case 8 where ByteScanner.matches(pointer, "rejected"): return .rejected
+            default: return nil
+            }
+        }
+
+        // MARK: Sale lines
+
+        /// A non-empty array of `{"vat", "gross"}` objects, as `FieldReader.saleLines` reads it.
+        func saleLines(_ span: Span) -> [VatAmount]? {
+            guard span.kind == .array else { return nil }
+            // The array was validated by the scan; this pass reads its objects' keys.
+            var scanner = ByteScanner(base: base, end: span.end, index: span.start + 1)
+            scanner.skipWhitespace()
+            guard scanner.byte != closeBracket else { return nil }
+            var lines: [VatAmount] = []
+            while true {
+                guard scanner.byte == openBrace else { return nil }
+                scanner.index += 1
+                scanner.skipWhitespace()
+                var vat = Span()
+                var gross = Span()
+                if scanner.byte == closeBrace {
+                    scanner.index += 1
+                } else {
+                    while true {
+                        let keyStart = scanner.index + 1
+                        guard scanner.byte == quote, scanner.string() else { return nil }
+                        let keyLength = scanner.index - 1 - keyStart
+                        scanner.skipWhitespace()
+                        guard scanner.byte == colon else { return nil }
+                        scanner.index += 1
+                        scanner.skipWhitespace()
+                        guard let value = scanner.value(depth: 4) else { return nil }
+                        if keyLength == 3, ByteScanner.matches(base + keyStart, "vat") {
+                            vat = value
+                        } else if keyLength == 5, ByteScanner.matches(base + keyStart, "gross") {
+                            gross = value
+                        }
+                        scanner.skipWhitespace()
+                        let separator = scanner.byte
+                        scanner.index += 1
+                        if separator == closeBrace { break }
+                        guard separator == comma else { return nil }
+                        scanner.skipWhitespace()
+                    }
+                }
+                guard vat.kind == .string, let code = vatCode(bytes(vat)), let amount = positiveMoney(gross) else {
+                    return nil
+                }
+                lines.append(VatAmount(vat: code, gross: amount))
+                scanner.skipWhitespace()
+                let separator = scanner.byte
+                scanner.index += 1
+                if separator == closeBracket { return lines }
+                guard separator == comma else { return nil }
+                scanner.skipWhitespace()
+            }
+        }
+
+        /// `VatCode(text)`, with the canonical spellings (`22.00`, `N1`) looked up instead of parsed.
+        func vatCode(_ text: UnsafeBufferPointer<UInt8>) -> VatCode? {
+            if text.count <= 8 {
+                var packed: UInt64 = 0
+                for byte in text.reversed() { packed = packed << 8 | UInt64(byte) }
+                for entry in Self.canonicalVatCodes where entry.packed == packed && entry.count == text.count {
+                    return entry.code
+                }
+            }
+            return VatCode(String(decoding: text, as: UTF8.self))
+        }
+
+        /// Every code A-Cube lists, in its canonical spelling, its bytes packed little-end first.
+        static let canonicalVatCodes: [(packed: UInt64, count: Int, code: VatCode)] = {
+            let common: [Int64] = [2200, 1000, 400, 500]
+            let rates = common + VatCode.acubeRates.subtracting(common).sorted()
+            let texts = rates.map { Money(cents: $0).description } + (1...6).map { "N\($0)" }
+            return texts.compactMap { text in
+                guard let code = VatCode(text), text.utf8.count <= 8 else { return nil }
+                var packed: UInt64 = 0
+                for byte in text.utf8.reversed() { packed = packed << 8 | UInt64(byte) }
+                return (packed, text.utf8.count, code)
+            }
+        }()
+    }
+
+    /// The event names `PosEventDecoder` knows, matched on the bytes.
+    fileprivate enum EventName {
+        case sale, paymentRequest, paymentResponse, receiptIssued, receiptFailed, posStarted
+
+        init?(_ bytes: UnsafeBufferPointer<UInt8>, kind: ValueKind) {
+            guard kind == .string, let pointer = bytes.baseAddress else { return nil }
+            switch bytes.count {
+            case 4 where ByteScanner.matches(pointer, "sale"): self = .sale
+            case 15 where ByteScanner.matches(pointer, "payment_request"): self = .paymentRequest
+            case 16 where ByteScanner.matches(pointer, "payment_response"): self = .paymentResponse
+            case 14 where ByteScanner.matches(pointer, "receipt_issued"): self = .receiptIssued
+            case 14 where ByteScanner.matches(pointer, "receipt_failed"): self = .receiptFailed
+            case 11 where ByteScanner.matches(pointer, "pos_started"): self = .posStarted
+            default: return nil
+            }
+        }
+    }
+}

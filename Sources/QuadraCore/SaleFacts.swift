@@ -1,0 +1,72 @@
+/// What the night-wide rules must know about every sale once all are judged: which A-Cube receipts the POS
+/// names, the first POS receipt of each day, the terminals of the sales that registers name. Gathered by each
+/// partition's judge (in any order: every part is a set or a minimum) and merged.
+public struct SaleFacts: Sendable {
+    /// Per PEM, a bit per A-Cube receipt (by its index in the PEM's table): set when a `receipt_issued` of that
+    /// PEM names it.
+    var named: [String: [UInt64]] = [:]
+    /// Uuids that `receipt_issued` events name but that their own PEM's A-Cube receipts do not hold.
+    var strayNames: Set<String> = []
+    /// The first `receipt_issued` of each (PEM, fiscal day of the receipt).
+    var firstPosDocument: [PemDay: Instant] = [:]
+    /// For each (PEM, sale) that a register names: the smallest terminal with that sale.
+    var registerTerminals: [PemSale: String] = [:]
+
+    public init() {}
+
+    /// Notes that a `receipt_issued` of `pem` names `uuid`, found at `position` of the PEM's table of `count`
+    /// receipts (nil: the table does not hold it, or there is no table).
+    mutating func noteNamed(pem: String, uuid: String, position: Int?, tableCount: Int) {
+        guard let position else {
+            strayNames.insert(uuid)
+            return
+        }
+        named[pem, default: Array(repeating: 0, count: (tableCount + 63) / 64)][position / 64] |=
+            1 << UInt64(position % 64)
+    }
+
+    /// Notes what the night-wide rules need of `sale` beyond its receipts' names.
+    mutating func add(_ sale: SaleRecord, registerSales: Set<PemSale>, zone: FiscalTimeZone) {
+        for receipt in sale.receipts {
+            let event = receipt.event
+            let key = PemDay(pem: event.pem, day: zone.fiscalDay(of: event.at))
+            if let first = firstPosDocument[key], first <= event.at { continue }
+            firstPosDocument[key] = event.at
+        }
+        if !registerSales.isEmpty, let pem = sale.sale?.pem {
+            let key = PemSale(pem: pem, sale: sale.saleId)
+            if registerSales.contains(key), registerTerminals[key].map({ sale.terminal < $0 }) ?? true {
+                registerTerminals[key] = sale.terminal
+            }
+        }
+    }
+
+    mutating func merge(_ other: SaleFacts) {
+        named.merge(other.named) { zip($0, $1).map { $0 | $1 } }
+        strayNames.formUnion(other.strayNames)
+        firstPosDocument.merge(other.firstPosDocument) { min($0, $1) }
+        registerTerminals.merge(other.registerTerminals) { min($0, $1) }
+    }
+
+    /// Whether some `receipt_issued` names the A-Cube receipt at `index` of `pem`'s table.
+    func isNamed(pem: String, index: Int, acube: [String: AcubeData]) -> Bool {
+        if let bits = named[pem], bits[index / 64] & (1 << UInt64(index % 64)) != 0 { return true }
+        guard let uuid = acube[pem]?.receipts.uuid(at: index) else { return false }
+        if strayNames.contains(uuid) { return true }
+        // The same uuid under another PEM, named there (A-Cube uuids are unique, so this is for odd exports).
+        for (other, bits) in named where other != pem {
+            if let position = acube[other]?.receipts.index(of: uuid),
+                bits[position / 64] & (1 << UInt64(position % 64)) != 0
+            {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+/// A sale as registers name it: its PEM and the POS's sale id.
+struct PemSale: Hashable, Sendable {
+    var pem: String
+    var sale: String
+}

@@ -1,0 +1,249 @@
+/// Judges the sales of one partition against the night's index: attempts, payment state, receipts, offline sales,
+/// and the day figures. One judge per partition, so partitions can be judged on several threads; their results
+/// are merged in partition order.
+struct SaleJudge: Sendable {
+    let index: ReconcileIndex
+    private(set) var findings: [Finding] = []
+    private(set) var stats: [PemDay: DayStats] = [:]
+    private(set) var openAttempts: [OpenAttempt] = []
+    /// Paid offline sales with no receipt that no register holds: they go into the prepared uploads.
+    private(set) var offlineSalesWithoutReceipt: [UploadItem] = []
+    /// Sales per PEM that has no A-Cube folder.
+    private(set) var salesWithoutAcube: [String: Int] = [:]
+    /// What the night-wide rules need of these sales.
+    private(set) var facts = SaleFacts()
+
+    init(index: ReconcileIndex) { self.index = index }
+
+    private var zone: FiscalTimeZone { index.context.timeZone }
+    private var context: ReconcileContext { index.context }
+
+    /// Judges every sale of `ledger`. In no particular order: findings are put in report order at the end, and
+    /// the other results are sums or sorted later.
+    mutating func judge(_ ledger: SaleLedger) {
+        for sale in ledger.sales.values {
+            if !evaluate(sale) {
+                // Receipts of a sale with no `sale` event are not judged, but they still name A-Cube receipts.
+                for receipt in sale.receipts {
+                    let table = index.receiptTables[receipt.event.pem]
+                    facts.noteNamed(
+                        pem: receipt.event.pem, uuid: receipt.event.receiptUuid,
+                        position: table?.index(of: receipt.event.receiptUuid), tableCount: table?.count ?? 0)
+                }
+            }
+            facts.add(sale, registerSales: index.registerSales, zone: zone)
+            if let pem = sale.sale?.pem, index.receiptTables[pem] == nil { salesWithoutAcube[pem, default: 0] += 1 }
+        }
+    }
+
+    // MARK: - Sales and attempts
+
+    private enum AttemptState {
+        case approved(amount: Money?)
+        case declined
+        case unknown
+    }
+
+    /// Judges one sale; false when it has no `sale` event (its receipts were then not looked at).
+    @discardableResult
+    private mutating func evaluate(_ sale: SaleRecord) -> Bool {
+        let saleEvent = sale.sale
+        let pem = saleEvent?.pem
+        let day = (saleEvent?.at ?? sale.attempts.first?.at ?? sale.receipts.first?.event.at).map {
+            zone.fiscalDay(of: $0)
+        }
+        var approvedAttempts: [(attempt: SaleRecord.Attempt, amount: Money?)] = []
+        var allDeclined = !sale.attempts.isEmpty
+        for attempt in sale.attempts {
+            let state = evaluate(attempt, of: sale, pem: pem, day: day)
+            switch state {
+            case .approved(let amount):
+                approvedAttempts.append((attempt, amount))
+                allDeclined = false
+                if let saleEvent, let amount, amount != saleEvent.total {
+                    add(
+                        .paymentAmountMismatch, sale: sale, pem: pem, day: day, posRefId: attempt.posRefId,
+                        amount: amount,
+                        detail:
+                            "attempt \(attempt.posRefId) was approved for \(amount) but the sale total is \(saleEvent.total)"
+                    )
+                }
+            case .declined:
+                break
+            case .unknown:
+                allDeclined = false
+            }
+        }
+        if approvedAttempts.count >= 2 {
+            let extra = approvedAttempts.dropFirst().reduce(Money.zero) { $0 + ($1.amount ?? .zero) }
+            let list = approvedAttempts.map { "\($0.attempt.posRefId) (\($0.amount?.description ?? "amount unknown"))" }
+            add(
+                .doubleCharge, sale: sale, pem: pem, day: day, amount: extra,
+                detail: "\(approvedAttempts.count) attempts of sale \(sale.saleId) were approved: "
+                    + list.joined(separator: ", ") + "; refund \(extra)")
+        }
+        guard let saleEvent, let day else { return false }
+        let paid = saleEvent.payment != .electronic || !approvedAttempts.isEmpty
+        let unpaid = saleEvent.payment == .electronic && allDeclined
+        let key = PemDay(pem: saleEvent.pem, day: day)
+        let window = offlineWindow(of: sale, saleEvent: saleEvent)
+        stats[key, default: DayStats(key: key)].add(
+            sale: saleEvent.total, paid: paid, receipted: !sale.receipts.isEmpty, offline: window != nil)
+        evaluateReceipts(sale, saleEvent: saleEvent, day: day, paid: paid, unpaid: unpaid, offlineWindow: window)
+        return true
+    }
+
+    private mutating func evaluate(_ attempt: SaleRecord.Attempt, of sale: SaleRecord, pem: String?, day: FiscalDay?)
+        -> AttemptState
+    {
+        let requested = attempt.request?.amount
+        if let response = attempt.response {
+            let amount = response.amount ?? requested
+            if response.userOverride {
+                add(
+                    .paymentManualOverride, sale: sale, pem: pem, day: day, posRefId: attempt.posRefId,
+                    amount: amount,
+                    detail: "the logged response to \(attempt.posRefId) was entered by hand on the terminal"
+                        + " (\(response.success ? "approved" : "declined")\(Self.hostText(response.hostResponseText)))")
+            }
+            return response.success ? .approved(amount: amount) : .declined
+        }
+        let ref = attempt.posRefId
+        let sent = attempt.request.map { " sent at \(zone.format($0.at))" } ?? ""
+        switch context.recoveries[ref] {
+        case .approved(let recovered)?:
+            let amount = recovered.amount ?? requested
+            add(
+                .paymentRecoveredApproved, sale: sale, pem: pem, day: day, posRefId: ref, amount: amount,
+                detail: "Spice reports attempt \(ref)\(sent) as approved\(Self.hostText(recovered.hostResponseText))")
+            if recovered.userOverride {
+                add(
+                    .paymentManualOverride, sale: sale, pem: pem, day: day, posRefId: ref, amount: amount,
+                    detail: "Spice reports attempt \(ref) as approved by hand on the terminal (user_override)")
+            }
+            return .approved(amount: amount)
+        case .declined(let recovered)?:
+            add(
+                .paymentRecoveredDeclined, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested,
+                detail: "Spice reports attempt \(ref)\(sent) as declined\(Self.hostText(recovered.hostResponseText))")
+            if recovered.userOverride {
+                add(
+                    .paymentManualOverride, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested,
+                    detail: "Spice reports attempt \(ref) as declined by hand on the terminal (user_override)")
+            }
+            return .declined
+        case .stillRunning(let detail)?:
+            add(
+                .paymentStillInProgress, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested,
+                detail: detail)
+        case .notFound(let detail)?:
+            add(.paymentNotFound, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested, detail: detail)
+        case .unreachable(let detail)?:
+            add(.paymentUnreachable, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested, detail: detail)
+        case nil:
+            let kind = attempt.request?.kind ?? .purchase
+            let origin = attempt.requestSource.map { " (\($0))" } ?? ""
+            add(
+                .paymentInProgress, sale: sale, pem: pem, day: day, posRefId: ref, amount: requested,
+                detail:
+                    "attempt \(ref) (\(kind.rawValue))\(sent)\(origin) has no response in the POS log and was not recovered from Spice"
+            )
+            if let request = attempt.request {
+                openAttempts.append(
+                    OpenAttempt(terminal: sale.terminal, sale: sale.saleId, posRefId: ref, kind: request.kind))
+            }
+        }
+        return .unknown
+    }
+
+    private static func hostText(_ text: String?) -> String {
+        guard let text, !text.isEmpty else { return "" }
+        return ": \"\(text)\""
+    }
+
+    // MARK: - Receipts of a sale
+
+    private mutating func evaluateReceipts(
+        _ sale: SaleRecord, saleEvent: SaleEvent, day: FiscalDay, paid: Bool, unpaid: Bool,
+        offlineWindow: OfflineWindow?
+    ) {
+        let pem = saleEvent.pem
+        let hasReceipt = !sale.receipts.isEmpty
+        let inRegister = index.registerSales.contains(PemSale(pem: pem, sale: sale.saleId))
+        if paid, !hasReceipt {
+            if let window = offlineWindow {
+                if !inRegister {
+                    add(
+                        .offlineSaleNotRecorded, sale: sale, pem: pem, day: day, amount: saleEvent.total,
+                        detail: "paid sale rung up at \(zone.format(saleEvent.at)) during the \(window.kind.rawValue)"
+                            + " offline window from \(zone.format(window.start)) has no receipt and is in no emergency register"
+                    )
+                    offlineSalesWithoutReceipt.append(
+                        UploadItem(
+                            pem: pem, day: day, sale: sale.saleId, recordedAt: saleEvent.at,
+                            payment: saleEvent.payment, lines: saleEvent.lines))
+                }
+            } else if !inRegister {
+                add(
+                    .receiptMissing, sale: sale, pem: pem, day: day, amount: saleEvent.total,
+                    detail:
+                        "paid sale (\(saleEvent.payment.rawValue)) rung up at \(zone.format(saleEvent.at)) has no receipt"
+                        + " and is in no emergency register")
+            }
+        }
+        if unpaid, hasReceipt {
+            let live = sale.receipts.filter { !index.voidedUuids.contains($0.event.receiptUuid) }
+            if !live.isEmpty {
+                add(
+                    .receiptForUnpaidSale, sale: sale, pem: pem, day: day,
+                    receiptUuid: live[0].event.receiptUuid, amount: saleEvent.total,
+                    detail: "every payment attempt was declined but receipt "
+                        + live.map(\.event.receiptUuid).joined(separator: ", ") + " was issued")
+            }
+        }
+        for receipt in sale.receipts {
+            let uuid = receipt.event.receiptUuid
+            let table = index.receiptTables[receipt.event.pem]
+            let position = table?.index(of: uuid)
+            facts.noteNamed(pem: receipt.event.pem, uuid: uuid, position: position, tableCount: table?.count ?? 0)
+            guard let table else { continue }
+            guard let position else {
+                add(
+                    .receiptNotInJournal, sale: sale, pem: pem, day: day, receiptUuid: uuid,
+                    amount: receipt.event.total,
+                    detail: "receipt \(uuid) (document \(receipt.event.documentNumber), \(receipt.source)) is not among"
+                        + " A-Cube's receipts for \(receipt.event.pem)")
+                continue
+            }
+            if table.isSale(at: position), let total = table.totalAmount(at: position),
+                total != saleEvent.total
+            {
+                add(
+                    .receiptAmountMismatch, sale: sale, pem: pem, day: day, receiptUuid: uuid, amount: total,
+                    detail: "A-Cube receipt \(uuid) totals \(total) but the sale total is \(saleEvent.total)")
+            }
+        }
+    }
+
+    /// The window that makes the sale offline: its `sale` event, or one of its failures (unreachable, timeout,
+    /// offline) inside a window of its PEM.
+    private func offlineWindow(of sale: SaleRecord, saleEvent: SaleEvent) -> OfflineWindow? {
+        if let window = index.window(pem: saleEvent.pem, containing: saleEvent.at) { return window }
+        for failure in sale.failures where failure.reason.marksOfflineSale {
+            if let window = index.window(pem: saleEvent.pem, containing: failure.at) { return window }
+        }
+        return nil
+    }
+
+    private mutating func add(
+        _ code: FindingCode, sale: SaleRecord, pem: String?, day: FiscalDay?, posRefId: String? = nil,
+        receiptUuid: String? = nil, amount: Money? = nil, detail: String
+    ) {
+        findings.append(
+            Finding(
+                code: code, pem: pem, fiscalDay: day, terminal: sale.terminal, sale: sale.saleId, posRefId: posRefId,
+                receiptUuid: receiptUuid, amount: amount, detail: detail,
+                subjectRest: posRefId.map { [$0] } ?? []))
+    }
+
+}

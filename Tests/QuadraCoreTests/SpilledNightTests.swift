@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import QuadraCore
+
+/// A night read by `NightReader` is spilled by sale into partitions and judged partition by partition on several
+/// threads. However it is cut, the reconciliation must be the one of the whole night held in memory.
+@Suite struct SpilledNightTests {
+    static func reconcile(_ inputs: NightInputs, workers: Int) throws -> Reconciliation {
+        let asOf = try #require(TimestampParser.parseAbsolute(NightGenerator.asOf))
+        return try Reconciler.reconcile(
+            inputs, context: ReconcileContext(asOf: asOf, timeZone: .rome), workers: workers)
+    }
+
+    static func read(_ directory: URL, partitionBytes: Int, workers: Int) throws -> NightInputs {
+        var reader = NightReader(timeZone: .rome, registerXML: nil)
+        reader.partitionBytes = partitionBytes
+        reader.workers = workers
+        return try reader.read(directory: directory)
+    }
+
+    @Test(arguments: [UInt64(3), 11])
+    func partitionsAndThreadsDoNotChangeTheResult(seed: UInt64) throws {
+        let (directory, _) = try NightGeneratorTests.generate(seed: seed, sales: 3000)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = try Self.read(directory, partitionBytes: .max, workers: 1)
+        #expect(whole.spilled?.partitionCount == 1)
+        let cut = try Self.read(directory, partitionBytes: 16 << 10, workers: 2)
+        let partitions = try #require(cut.spilled?.partitionCount)
+        #expect(partitions > 20, "the night is cut into many partitions")
+        #expect(cut.files == whole.files, "the same records read and rejected per file")
+        #expect(cut.diagnostics == whole.diagnostics)
+
+        // The night held in memory, as tests and small tools build it: no spill, facts gathered from the ledger.
+        var inMemory = whole
+        inMemory.ledger = try whole.materializedLedger()
+        inMemory.spilled = nil
+        inMemory.provisionalClientMarks = nil
+        #expect(inMemory.ledger.sales.count > 2500)
+
+        let reference = try Self.reconcile(inMemory, workers: 1)
+        for (inputs, workers) in [(whole, 1), (cut, 1), (cut, 2)] {
+            let result = try Self.reconcile(inputs, workers: workers)
+            #expect(result.findings == reference.findings)
+            #expect(result.uploads == reference.uploads)
+            #expect(result.openAttempts == reference.openAttempts)
+            #expect(result.dayStats == reference.dayStats)
+            #expect(result.clientWindows == reference.clientWindows)
+            #expect(result.inputFiles == reference.inputFiles)
+        }
+        #expect(reference.findings.count > 100)
+    }
+
+    @Test func aConflictInASpilledNightIsRejectedOnceWithTheEarlierLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-spill-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("pos"), withIntermediateDirectories: true)
+        let sale =
+            #"{"ts":"2026-11-21T10:00:00+01:00","event":"sale","terminal":"A","sale":"1","pem":"E1","total":"5.00","payment":"cash","lines":[{"vat":"22.00","gross":"5.00"}]}"#
+        let other = sale.replacingOccurrences(of: "5.00", with: "6.00")
+        try (sale + "\n").write(to: directory.appendingPathComponent("pos/a.jsonl"), atomically: true, encoding: .utf8)
+        try (sale + "\n" + other + "\n").write(
+            to: directory.appendingPathComponent("pos/b.jsonl"), atomically: true, encoding: .utf8)
+        let inputs = try Self.read(directory, partitionBytes: 1, workers: 2)
+        #expect(inputs.diagnostics.isEmpty, "conflicts are found while reconciling")
+        let result = try Self.reconcile(inputs, workers: 2)
+        #expect(
+            result.findings.filter { $0.code == .inputRejected }.map(\.detail) == [
+                "pos/b.jsonl:2: conflicting sale 1 on terminal A: a different one was already read at pos/a.jsonl:1;"
+                    + " this line is ignored"
+            ])
+        #expect(result.inputFiles.map(\.recordsRejected) == [0, 1])
+        let ledger = try inputs.materializedLedger()
+        #expect(ledger.sales[SaleKey(terminal: "A", sale: "1")]?.sale?.total == Money(cents: 500))
+    }
+
+    @Test func aConflictingReceiptThatMovedAWindowIsJudgedWithTheWindowThatStands() throws {
+        // The failure opens a client window at 10:00; the receipt at 10:05 closes it. A second receipt_issued
+        // of the same uuid with another time (10:02) conflicts and is rejected: it must not close the window.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-spill-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("pos"), withIntermediateDirectories: true)
+        let lines = [
+            #"{"ts":"2026-11-21T10:00:00+01:00","event":"receipt_failed","terminal":"A","sale":"1","pem":"E1","reason":"timeout"}"#,
+            #"{"ts":"2026-11-21T10:03:00+01:00","event":"sale","terminal":"A","sale":"2","pem":"E1","total":"5.00","payment":"cash","lines":[{"vat":"22.00","gross":"5.00"}]}"#,
+            #"{"ts":"2026-11-21T10:05:00+01:00","event":"receipt_issued","terminal":"A","sale":"3","pem":"E1","receiptUuid":"u-3","documentNumber":"3","total":"5.00"}"#,
+            #"{"ts":"2026-11-21T10:02:00+01:00","event":"receipt_issued","terminal":"A","sale":"3","pem":"E1","receiptUuid":"u-3","documentNumber":"3","total":"5.00"}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: directory.appendingPathComponent("pos/a.jsonl"), atomically: true, encoding: .utf8)
+        let inputs = try Self.read(directory, partitionBytes: 1, workers: 2)
+        let result = try Self.reconcile(inputs, workers: 2)
+        #expect(result.clientWindows.map(\.end) == [TimestampParser.parseAbsolute("2026-11-21T10:05:00+01:00")])
+        let codes = result.findings.filter { $0.sale == "2" }.map(\.code)
+        #expect(codes == [.offlineSaleNotRecorded], "sale 2 at 10:03 is inside the window that stands")
+        #expect(result.findings.filter { $0.code == .inputRejected }.count == 1)
+    }
+}
