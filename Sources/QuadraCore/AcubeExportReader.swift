@@ -11,6 +11,20 @@ public enum AcubeExportReader {
     public static func read(
         _ bytes: [UInt8], kind: InputKind, displayPath: String, timeZone: FiscalTimeZone, into data: inout AcubeData
     ) -> FileResult {
+        if kind == .acubeReceipts,
+            let fast = bytes.withUnsafeBufferPointer({
+                AcubeReceiptsPageScanner.read($0, displayPath: displayPath, timeZone: timeZone, into: &data)
+            })
+        {
+            return fast
+        }
+        return readTree(bytes, kind: kind, displayPath: displayPath, timeZone: timeZone, into: &data)
+    }
+
+    /// The tree path: the whole file parsed into a `JSONValue`, then each member decoded from it.
+    static func readTree(
+        _ bytes: [UInt8], kind: InputKind, displayPath: String, timeZone: FiscalTimeZone, into data: inout AcubeData
+    ) -> FileResult {
         var result = FileResult()
         let root: JSONValue
         do {

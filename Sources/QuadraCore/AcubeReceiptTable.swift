@@ -7,8 +7,16 @@ public struct AcubeReceiptTable: Sendable {
         var low: UInt64
     }
 
-    /// The columns, in one object: copying the table (out of a dictionary of PEMs, say) costs one retain.
-    private final class Columns: @unchecked Sendable {
+    /// A receipt's uuid as the table keeps it.
+    enum Identity {
+        /// A canonical uuid, as 16 bytes.
+        case canonical(Key)
+        /// Any other uuid, by its (lower-cased) text.
+        case text(String)
+    }
+
+    /// The columns, as one value: a change goes through one access to the box that holds them, not one per column.
+    struct Storage {
         /// Open addressing over `uuidKeys`: a slot holds a position + 1, 0 when empty. Uuids are random, so
         /// their low bits are a good hash; the table is kept at most half full.
         var slots: [Int32] = Array(repeating: 0, count: 16)
@@ -25,8 +33,6 @@ public struct AcubeReceiptTable: Sendable {
         var fileIndexes: [UInt16] = []
         var files: [String] = []
 
-        init() {}
-
         /// The position of `key`, or nil.
         @inline(__always)
         func find(_ key: Key) -> Int? {
@@ -42,7 +48,7 @@ public struct AcubeReceiptTable: Sendable {
         }
 
         /// Records `key` at `position` (not already present).
-        func place(_ key: Key, at position: Int) {
+        mutating func place(_ key: Key, at position: Int) {
             if (uuidKeys.count + 1) * 2 > slots.count {
                 var grown = Array(repeating: Int32(0), count: slots.count * 2)
                 let mask = grown.count - 1
@@ -60,38 +66,68 @@ public struct AcubeReceiptTable: Sendable {
             slots[slot] = Int32(position + 1)
         }
 
-        func copy() -> Columns {
-            let copy = Columns()
-            copy.slots = slots
-            copy.byText = byText
-            copy.uuidKeys = uuidKeys
-            copy.texts = texts
-            copy.kinds = kinds
-            copy.totals = totals
-            copy.times = times
-            copy.numbers = numbers
-            copy.parents = parents
-            copy.lines = lines
-            copy.fileIndexes = fileIndexes
-            copy.files = files
-            return copy
+        /// Adds a receipt by its parts unless its uuid is already held.
+        mutating func insertIfAbsent(
+            _ identity: Identity, kind receiptKind: AcubeReceipt.Kind, totalAmount: Money?, documentNumber: String?,
+            documentAt: Instant, parentUuid: String?, source: SourceLocation
+        ) {
+            let position = Int32(kinds.count)
+            switch identity {
+            case .canonical(let key):
+                guard find(key) == nil else { return }
+                place(key, at: Int(position))
+                uuidKeys.append(key)
+            case .text(let uuid):
+                guard byText[uuid] == nil else { return }
+                byText[uuid] = position
+                uuidKeys.append(Key(high: 0, low: 0))
+                texts[position] = uuid
+            }
+            var kind: UInt8 =
+                switch receiptKind {
+                case .sale: 0
+                case .return: 1
+                case .void: 2
+                }
+            if let number = documentNumber {
+                kind |= AcubeReceiptTable.hasNumberFlag
+                numbers.append(number)
+            } else {
+                numbers.append("")
+            }
+            kinds.append(kind)
+            totals.append(totalAmount?.cents ?? AcubeReceiptTable.noAmount)
+            times.append(documentAt.millis)
+            if let parent = parentUuid { parents[position] = parent }
+            lines.append(Int32(clamping: source.line ?? 0))
+            if files.last != source.file {
+                files.append(source.file)
+            }
+            fileIndexes.append(UInt16(clamping: files.count - 1))
         }
     }
 
-    private var columns = Columns()
+    /// The columns, in one object: copying the table (out of a dictionary of PEMs, say) costs one retain.
+    private final class Box: @unchecked Sendable {
+        var storage: Storage
+
+        init(_ storage: Storage = Storage()) { self.storage = storage }
+    }
+
+    private var box = Box()
 
     private static let noAmount = Int64.min
     private static let hasNumberFlag: UInt8 = 0x80
 
     public init() {}
 
-    public var count: Int { columns.kinds.count }
-    public var isEmpty: Bool { columns.kinds.isEmpty }
+    public var count: Int { box.storage.kinds.count }
+    public var isEmpty: Bool { box.storage.kinds.isEmpty }
 
     /// The position of the receipt with this (lower-cased) uuid.
     public func index(of uuid: String) -> Int? {
-        if let key = Self.key(uuid) { return columns.find(key) }
-        return columns.byText[uuid].map(Int.init)
+        if let key = Self.key(uuid) { return box.storage.find(key) }
+        return box.storage.byText[uuid].map(Int.init)
     }
 
     public subscript(uuid: String) -> AcubeReceipt? {
@@ -100,76 +136,59 @@ public struct AcubeReceiptTable: Sendable {
 
     /// Adds `receipt` unless one with its uuid is already held (overlapping pages list it twice: the first wins).
     public mutating func insertIfAbsent(_ receipt: AcubeReceipt) {
-        if !isKnownUniquelyReferenced(&columns) { columns = columns.copy() }
-        let c = columns
-        let position = Int32(c.kinds.count)
-        if let key = Self.key(receipt.uuid) {
-            guard c.find(key) == nil else { return }
-            c.place(key, at: Int(position))
-            c.uuidKeys.append(key)
-        } else {
-            guard c.byText[receipt.uuid] == nil else { return }
-            c.byText[receipt.uuid] = position
-            c.uuidKeys.append(Key(high: 0, low: 0))
-            c.texts[position] = receipt.uuid
-        }
-        var kind: UInt8 =
-            switch receipt.kind {
-            case .sale: 0
-            case .return: 1
-            case .void: 2
-            }
-        if let number = receipt.documentNumber {
-            kind |= Self.hasNumberFlag
-            c.numbers.append(number)
-        } else {
-            c.numbers.append("")
-        }
-        c.kinds.append(kind)
-        c.totals.append(receipt.totalAmount?.cents ?? Self.noAmount)
-        c.times.append(receipt.documentAt.millis)
-        if let parent = receipt.parentUuid { c.parents[position] = parent }
-        c.lines.append(Int32(clamping: receipt.source.line ?? 0))
-        if c.files.last != receipt.source.file {
-            c.files.append(receipt.source.file)
-        }
-        c.fileIndexes.append(UInt16(clamping: c.files.count - 1))
+        insertIfAbsent(
+            Self.key(receipt.uuid).map(Identity.canonical) ?? .text(receipt.uuid), kind: receipt.kind,
+            totalAmount: receipt.totalAmount, documentNumber: receipt.documentNumber, documentAt: receipt.documentAt,
+            parentUuid: receipt.parentUuid, source: receipt.source)
+    }
+
+    /// `insertIfAbsent(_:)` by a receipt's parts, its uuid already keyed: `identity` is `.canonical(key(uuid))`
+    /// when that key exists, else `.text(uuid)`, the uuid lower-cased.
+    mutating func insertIfAbsent(
+        _ identity: Identity, kind: AcubeReceipt.Kind, totalAmount: Money?, documentNumber: String?,
+        documentAt: Instant, parentUuid: String?, source: SourceLocation
+    ) {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.storage) }
+        box.storage.insertIfAbsent(
+            identity, kind: kind, totalAmount: totalAmount, documentNumber: documentNumber, documentAt: documentAt,
+            parentUuid: parentUuid, source: source)
     }
 
     /// The receipt at `index`.
     public func receipt(at index: Int) -> AcubeReceipt {
-        let flags = columns.kinds[index]
+        let flags = box.storage.kinds[index]
         let kind: AcubeReceipt.Kind =
             switch flags & 0x7f {
             case 0: .sale
             case 1: .return
             default: .void
             }
-        let line = Int(columns.lines[index])
+        let line = Int(box.storage.lines[index])
         return AcubeReceipt(
             uuid: uuid(at: index), kind: kind,
-            totalAmount: columns.totals[index] == Self.noAmount ? nil : Money(cents: columns.totals[index]),
-            documentNumber: flags & Self.hasNumberFlag != 0 ? columns.numbers[index] : nil,
-            documentAt: Instant(millis: columns.times[index]), parentUuid: columns.parents[Int32(index)],
-            source: SourceLocation(file: columns.files[Int(columns.fileIndexes[index])], line: line == 0 ? nil : line))
+            totalAmount: box.storage.totals[index] == Self.noAmount ? nil : Money(cents: box.storage.totals[index]),
+            documentNumber: flags & Self.hasNumberFlag != 0 ? box.storage.numbers[index] : nil,
+            documentAt: Instant(millis: box.storage.times[index]), parentUuid: box.storage.parents[Int32(index)],
+            source: SourceLocation(
+                file: box.storage.files[Int(box.storage.fileIndexes[index])], line: line == 0 ? nil : line))
     }
 
     /// The uuid of the receipt at `index`, lower-cased.
     public func uuid(at index: Int) -> String {
-        if let text = columns.texts[Int32(index)] { return text }
-        return Self.text(of: columns.uuidKeys[index])
+        if let text = box.storage.texts[Int32(index)] { return text }
+        return Self.text(of: box.storage.uuidKeys[index])
     }
 
     /// Whether the receipt at `index` is a sale receipt.
-    public func isSale(at index: Int) -> Bool { columns.kinds[index] & 0x7f == 0 }
+    public func isSale(at index: Int) -> Bool { box.storage.kinds[index] & 0x7f == 0 }
 
     /// The total of the receipt at `index` (nil on void and return receipts).
     public func totalAmount(at index: Int) -> Money? {
-        columns.totals[index] == Self.noAmount ? nil : Money(cents: columns.totals[index])
+        box.storage.totals[index] == Self.noAmount ? nil : Money(cents: box.storage.totals[index])
     }
 
     /// The document time of the receipt at `index`.
-    public func documentAt(_ index: Int) -> Instant { Instant(millis: columns.times[index]) }
+    public func documentAt(_ index: Int) -> Instant { Instant(millis: box.storage.times[index]) }
 
     /// Every receipt, in the order they were added.
     public var values: LazyMapSequence<Range<Int>, AcubeReceipt> { (0..<count).lazy.map { receipt(at: $0) } }
@@ -179,7 +198,9 @@ public struct AcubeReceiptTable: Sendable {
 
     /// The parents of void receipts: what they cancel.
     public var voidedParents: [String] {
-        columns.parents.compactMap { position, parent in columns.kinds[Int(position)] & 0x7f == 2 ? parent : nil }
+        box.storage.parents.compactMap { position, parent in
+            box.storage.kinds[Int(position)] & 0x7f == 2 ? parent : nil
+        }
     }
 
     // MARK: - uuid ↔ 16 bytes
@@ -187,30 +208,47 @@ public struct AcubeReceiptTable: Sendable {
     /// The key of a canonical lower-case uuid; nil for any other text.
     static func key(_ uuid: String) -> Key? {
         guard uuid.utf8.count == 36 else { return nil }
-        return uuid.utf8.withContiguousStorageIfAvailable { bytes -> Key? in
-            guard bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else { return nil }
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            var bad: UInt8 = 0
-            var digits = 0
-            // 32 hexadecimal digits around the dashes; `bad` collects any byte that is not 0-9 or a-f.
-            for position in 0..<36 where position != 8 && position != 13 && position != 18 && position != 23 {
-                let (value, invalid) = nibble(bytes[position])
-                if digits < 16 { high = high << 4 | value } else { low = low << 4 | value }
-                bad |= invalid
-                digits += 1
-            }
-            return bad == 0 ? Key(high: high, low: low) : nil
-        } ?? nil
+        return uuid.utf8.withContiguousStorageIfAvailable { key(utf8: $0) } ?? nil
     }
 
+    /// The key of the uuid spelt by `bytes`, lower-case (or, `ignoringCase`, lowered first); nil for any other text.
     @inline(__always)
-    private static func nibble(_ byte: UInt8) -> (UInt64, UInt8) {
-        let digit = byte &- 0x30
-        if digit < 10 { return (UInt64(digit), 0) }
-        let letter = byte &- 0x61
-        if letter < 6 { return (UInt64(letter + 10), 0) }
-        return (0, 1)
+    static func key(utf8 bytes: UnsafeBufferPointer<UInt8>, ignoringCase: Bool = false) -> Key? {
+        guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else {
+            return nil
+        }
+        return hexDigits.withUnsafeBufferPointer { digits -> Key? in
+            // 32 hexadecimal digits around the dashes; `bad` collects the flags of any byte that is not one.
+            let rejected: UInt8 = ignoringCase ? 0x80 : 0xC0
+            var bad: UInt8 = 0
+            @inline(__always)
+            func group(_ start: Int, _ count: Int, _ value: inout UInt64) {
+                for position in start..<(start + count) {
+                    let digit = digits[Int(bytes[position])]
+                    value = value << 4 | UInt64(digit & 0x0F)
+                    bad |= digit & rejected
+                }
+            }
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            group(0, 8, &high)
+            group(9, 4, &high)
+            group(14, 4, &high)
+            group(19, 4, &low)
+            group(24, 12, &low)
+            return bad == 0 ? Key(high: high, low: low) : nil
+        }
+    }
+
+    /// Each byte's value as a hexadecimal digit: 0-9 and a-f as themselves, A-F as 0x40 + their value, any other
+    /// byte 0x80.
+    private static let hexDigits: [UInt8] = (0...255).map { byte -> UInt8 in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): 0x40 | (UInt8(byte) - UInt8(ascii: "A") + 10)
+        default: 0x80
+        }
     }
 
     static func text(of key: Key) -> String {

@@ -57,6 +57,20 @@ public struct FiscalTimeZone: Sendable {
         return offsets[low]
     }
 
+    /// The run of whole seconds around `instant` over which `offsetSeconds(at:)` stays what it is at `instant`:
+    /// that offset, the run's first second and the second after its last. Nil outside the table.
+    func offsetRun(at instant: Instant) -> (offset: Int, start: Int64, end: Int64)? {
+        let seconds = instant.millis.floorDivided(by: 1000).quotient
+        guard seconds >= Self.tableStart, seconds < Self.tableEnd else { return nil }
+        var low = 0
+        var high = changes.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if changes[middle] <= seconds { low = middle } else { high = middle - 1 }
+        }
+        return (offsets[low], changes[low], low + 1 < changes.count ? changes[low + 1] : Self.tableEnd)
+    }
+
     /// The offset as Foundation (ICU) computes it: the reference for the table above.
     func icuOffsetSeconds(at instant: Instant) -> Int {
         let seconds = instant.millis.floorDivided(by: 1000).quotient

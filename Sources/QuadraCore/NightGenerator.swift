@@ -90,6 +90,11 @@ public struct NightGenerator {
                     func inside(_ window: (Int64, Int64)) -> Bool {
                         (at >= window.0 && at < window.1) || (at + 2000 >= window.0 && at + 2000 < window.1)
                     }
+                    // The client window lasts until the PEM's next issued receipt, a little after 10:30: an
+                    // unreceipted sale there would be offline, so none is planted there.
+                    func afterClientWindow(_ at: Int64) -> Bool {
+                        at >= clientWindow.1 && at < clientWindow.1 + 5 * spacing + 2000
+                    }
                     let inClient = client && inside(clientWindow)
                     let inPlatform = platform && inside(platformWindow)
                     if random.chance(settings.badLine) {
@@ -139,7 +144,7 @@ public struct NightGenerator {
                         approved(&log, at, terminal, sale, "\(sale)-1", cents)
                         approved(&log, at + 500, terminal, sale, "\(sale)-2", cents)
                         expected[.doubleCharge, default: 0] += 1
-                    } else if r < thresholds.receiptMissing {
+                    } else if r < thresholds.receiptMissing && !(client && afterClientWindow(at)) {
                         log.line(saleLine(at, terminal, sale, pem, total, "cash"))
                         expected[.receiptMissing, default: 0] += 1
                         receipted = false

@@ -26,7 +26,7 @@ public struct NightReader: Sendable {
     public var spillDirectory = FileManager.default.temporaryDirectory
 
     /// The most partitions a night is split into.
-    static let maximumPartitions = 256
+    static let maximumPartitions = 1024
 
     public init(timeZone: FiscalTimeZone, registerXML: (any RegisterXMLReading)?) {
         self.timeZone = timeZone

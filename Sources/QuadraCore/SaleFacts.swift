@@ -3,8 +3,11 @@
 /// partition's judge (in any order: every part is a set or a minimum) and merged.
 public struct SaleFacts: Sendable {
     /// Per PEM, a bit per A-Cube receipt (by its index in the PEM's table): set when a `receipt_issued` of that
-    /// PEM names it.
+    /// PEM names it. Filled from `namedPositions` when facts are merged.
     var named: [String: [UInt64]] = [:]
+    /// Per PEM, the positions named since the last merge (a partition names few of a PEM's receipts: a list is
+    /// far smaller than a bit per receipt of the whole table).
+    var namedPositions: [String: (count: Int, positions: [Int32])] = [:]
     /// Uuids that `receipt_issued` events name but that their own PEM's A-Cube receipts do not hold.
     var strayNames: Set<String> = []
     /// The first `receipt_issued` of each (PEM, fiscal day of the receipt).
@@ -21,8 +24,7 @@ public struct SaleFacts: Sendable {
             strayNames.insert(uuid)
             return
         }
-        named[pem, default: Array(repeating: 0, count: (tableCount + 63) / 64)][position / 64] |=
-            1 << UInt64(position % 64)
+        namedPositions[pem, default: (tableCount, [])].positions.append(Int32(position))
     }
 
     /// Notes what the night-wide rules need of `sale` beyond its receipts' names.
@@ -43,6 +45,12 @@ public struct SaleFacts: Sendable {
 
     mutating func merge(_ other: SaleFacts) {
         named.merge(other.named) { zip($0, $1).map { $0 | $1 } }
+        for (pem, entry) in other.namedPositions {
+            for position in entry.positions {
+                named[pem, default: Array(repeating: 0, count: (entry.count + 63) / 64)][Int(position) / 64] |=
+                    1 << UInt64(position % 64)
+            }
+        }
         strayNames.formUnion(other.strayNames)
         firstPosDocument.merge(other.firstPosDocument) { min($0, $1) }
         registerTerminals.merge(other.registerTerminals) { min($0, $1) }

@@ -89,7 +89,7 @@ final class SpillWriter {
     let partitionCount: Int
 
     /// Creates the temporary file in `directory` and unlinks it at once.
-    init(directory: URL, partitionCount: Int, flushSize: Int = 32 << 10) throws {
+    init(directory: URL, partitionCount: Int, flushSize: Int = 16 << 10) throws {
         let template = directory.appendingPathComponent("quadra-spill-XXXXXX").path
         var name = Array(template.utf8CString)
         let fd = name.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress.unsafelyUnwrapped) }

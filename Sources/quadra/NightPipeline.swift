@@ -27,6 +27,10 @@ struct NightPipeline {
         var configuration: Configuration
         /// A-Cube's credentials; nil reads them from the environment when submitting.
         var credentials: AcubeCredentials? = nil
+        /// Threads that read and reconcile.
+        var workers = ParallelWork.defaultWorkers
+        /// About how many bytes of POS log go to one partition.
+        var partitionBytes = 4 << 20
         var logger = Logger(label: "quadra")
     }
 
@@ -64,7 +68,7 @@ struct NightPipeline {
         var context = ReconcileContext(
             asOf: options.asOf, timeZone: options.timeZone, state: snapshot, recoveries: recoveries,
             rejectedSubmissions: try store.map(Self.rejectedSubmissions) ?? [:])
-        var reconciliation = try Reconciler.reconcile(inputs, context: context)
+        var reconciliation = try Reconciler.reconcile(inputs, context: context, workers: options.workers)
         logger.info(
             "reconciled", metadata: ["findings": "\(reconciliation.findings.count)", "seconds": "\(stopwatch.lap())"])
         // 3. recover, then reconcile again with Spice's answers
@@ -83,7 +87,7 @@ struct NightPipeline {
                 recoveries = try await recover(targets, journal: store)
                 if let recoverySummary { logger.info("\(recoverySummary)") }
                 context.recoveries = recoveries
-                reconciliation = try Reconciler.reconcile(inputs, context: context)
+                reconciliation = try Reconciler.reconcile(inputs, context: context, workers: options.workers)
             }
         }
         // 4. submit, then reconcile again with what the state store now records
@@ -98,7 +102,7 @@ struct NightPipeline {
                 context.rejectedSubmissions = try Self.rejectedSubmissions(store).merging(result?.rejected ?? [:]) {
                     $1
                 }
-                reconciliation = try Reconciler.reconcile(inputs, context: context)
+                reconciliation = try Reconciler.reconcile(inputs, context: context, workers: options.workers)
             } else {
                 submissionSummary = ["Nothing to send to A-Cube."]
             }
@@ -136,6 +140,8 @@ struct NightPipeline {
 
     private func read() throws -> NightInputs {
         var reader = NightReader(timeZone: options.timeZone, registerXML: LibXMLRegisterReader())
+        reader.workers = options.workers
+        reader.partitionBytes = options.partitionBytes
         let progress = Progress(label: "reading file")
         reader.onFileRead = { progress.step($0) }
         defer { progress.finish() }

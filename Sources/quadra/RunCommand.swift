@@ -49,9 +49,28 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var submit = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Threads that read and reconcile (default: the processors this process may use).", valueName: "N"))
+    var jobs: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            About how many MB of POS log go to one partition. The POS records are spilled by sale to unlinked \
+            temporary files (in TMPDIR) and reconciled a partition per thread at a time, so memory grows with \
+            this, not with the night.
+            """, valueName: "MB"))
+    var partitionMb = 4
+
     @OptionGroup var clock: ClockOptions
 
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if partitionMb < 1 { throw ValidationError("--partition-mb must be at least 1") }
+    }
 
     func run() async throws {
         let logger = output.apply(label: "quadra.run")
@@ -62,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
             options: .init(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
                 pinned: pinned, offline: offline, submit: submit, statePath: state, configuration: configuration,
-                logger: logger))
+                workers: jobs ?? ParallelWork.defaultWorkers, partitionBytes: partitionMb << 20, logger: logger))
         let status = try await pipeline.run()
         throw ExitCode(status)
     }

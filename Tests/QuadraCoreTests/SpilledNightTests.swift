@@ -97,4 +97,34 @@ import Testing
         #expect(codes == [.offlineSaleNotRecorded], "sale 2 at 10:03 is inside the window that stands")
         #expect(result.findings.filter { $0.code == .inputRejected }.count == 1)
     }
+
+    @Test func anUnwritableSpillFolderStopsTheRunWithAMessageThatSaysWhatToDo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-spill-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("pos"), withIntermediateDirectories: true)
+        try "\n".write(to: directory.appendingPathComponent("pos/a.jsonl"), atomically: true, encoding: .utf8)
+        var reader = NightReader(timeZone: .rome, registerXML: nil)
+        reader.spillDirectory = directory.appendingPathComponent("missing")
+        #expect {
+            try reader.read(directory: directory)
+        } throws: { error in
+            let message = (error as? NightReadError)?.message ?? ""
+            return message.contains("missing: cannot create a temporary file to spill the POS records")
+                && message.contains("set TMPDIR")
+        }
+    }
+
+    @Test func spillFilesLeaveNothingBehind() throws {
+        let (directory, _) = try NightGeneratorTests.generate(seed: 5, sales: 500)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spill = directory.appendingPathComponent("spill")
+        try FileManager.default.createDirectory(at: spill, withIntermediateDirectories: true)
+        var reader = NightReader(timeZone: .rome, registerXML: nil)
+        reader.spillDirectory = spill
+        reader.partitionBytes = 4096
+        let inputs = try reader.read(directory: directory)
+        #expect((inputs.spilled?.spilledBytes ?? 0) > 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spill.path).isEmpty, "unlinked at once")
+    }
 }

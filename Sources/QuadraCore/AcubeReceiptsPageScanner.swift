@@ -1,0 +1,531 @@
+/// Reads an A-Cube receipts page fast when it has the ordinary shape; nil means "take the tree path".
+///
+/// Whenever it returns a result, the receipts it adds to `data` and the result itself (records read, no
+/// diagnostics) are exactly those `AcubeExportReader`'s tree path (`JSONParser`, then `LenientFields`) gives
+/// on the same bytes. It returns nil, leaving `data` untouched, whenever the tree path would reject the file or
+/// a member, and for anything merely unusual: a backslash escape or a byte at or above 0x80 anywhere, a
+/// top-level value that is not an object, a `members` key whose value is not an array, a member that is not an
+/// object or that holds an object or an array, nesting deeper than `maximumDepth`, a file of 2 GiB or more.
+///
+/// One pass validates the JSON (RFC 8259 grammar, white space anywhere it is allowed, lines counted as
+/// `JSONParser` counts them) and decodes each member as it ends, from where the last value of each known key
+/// lies: a repeated key keeps its last value, as `JSONObject`'s subscript sees it. A member's text fields read
+/// as `LenientFields.optionalText` does: a non-empty string or a number's text; null, `true`, `false` and `""`
+/// count as missing. Receipts are added only once the whole page has been read, in page order, through
+/// `insertIfAbsent` (a uuid already held, or listed twice, keeps its first receipt).
+enum AcubeReceiptsPageScanner {
+    /// Nesting beyond this (the page's object is level 1) sends the page to the tree path.
+    static let maximumDepth = 64
+
+    /// Reads an A-Cube receipts page fast when it has the ordinary shape; nil means "take the tree path".
+    static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, displayPath: String, timeZone: FiscalTimeZone, into data: inout AcubeData
+    ) -> AcubeExportReader.FileResult? {
+        guard let base = bytes.baseAddress, bytes.count < Int32.max else { return nil }
+        var scanner = PageScanner(base: base, end: bytes.count, timeZone: timeZone)
+        guard scanner.page() else { return nil }
+        for pending in scanner.receipts {
+            pending.insert(base: base, file: displayPath, into: &data.receipts)
+        }
+        var result = AcubeExportReader.FileResult()
+        result.recordsRead = scanner.receipts.count
+        return result
+    }
+}
+
+extension AcubeReceiptsPageScanner {
+    // MARK: - Spans and decoded members
+
+    /// What a member's value is, as `LenientFields.optionalText` sees it.
+    fileprivate enum ValueKind: UInt8 {
+        /// The key is absent.
+        case missing
+        case string
+        case number
+        /// `null`, `true` or `false`: no text.
+        case literal
+    }
+
+    /// Where a member's value lies: a string's bytes between its quotes, a number's text.
+    fileprivate struct Span {
+        var kind = ValueKind.missing
+        var start32: Int32 = 0
+        var end32: Int32 = 0
+
+        init() {}
+
+        @inline(__always)
+        init(kind: ValueKind, start: Int, end: Int) {
+            self.kind = kind
+            self.start32 = Int32(truncatingIfNeeded: start)
+            self.end32 = Int32(truncatingIfNeeded: end)
+        }
+
+        var start: Int { Int(start32) }
+        var end: Int { Int(end32) }
+
+        /// Whether `LenientFields.optionalText` gives a text: a non-empty string, or a number.
+        @inline(__always)
+        var hasText: Bool { kind == .number || (kind == .string && end32 > start32) }
+    }
+
+    /// A member, decoded: its text fields are still spans of the page, turned into strings once the page is read.
+    fileprivate struct PendingReceipt {
+        var uuid: Span
+        var kind: AcubeReceipt.Kind
+        var totalAmount: Money?
+        /// `.missing` when there is no document number.
+        var documentNumber: Span
+        var documentAt: Instant
+        /// `.missing` when there is no parent.
+        var parentUuid: Span
+        var line: Int
+
+        /// Adds the receipt as `insertIfAbsent(_:)` adds the tree path's, without building its uuid's text when
+        /// the uuid is canonical.
+        func insert(base: UnsafePointer<UInt8>, file: String, into table: inout AcubeReceiptTable) {
+            let uuidBytes = UnsafeBufferPointer(start: base + uuid.start, count: uuid.end - uuid.start)
+            // `key(uuid.lowercased())`: lowering first and keying lower-case digits is keying either case.
+            let identity: AcubeReceiptTable.Identity =
+                if let key = AcubeReceiptTable.key(utf8: uuidBytes, ignoringCase: true) {
+                    .canonical(key)
+                } else {
+                    .text(Self.lowercasedText(base, uuid))
+                }
+            table.insertIfAbsent(
+                identity, kind: kind, totalAmount: totalAmount,
+                documentNumber: documentNumber.hasText ? Self.text(base, documentNumber) : nil, documentAt: documentAt,
+                parentUuid: parentUuid.hasText ? Self.lowercasedText(base, parentUuid) : nil,
+                source: SourceLocation(file: file, line: line))
+        }
+
+        /// The span's bytes as a string: printable ASCII, checked by the scan.
+        static func text(_ base: UnsafePointer<UInt8>, _ span: Span) -> String {
+            String(decoding: UnsafeBufferPointer(start: base + span.start, count: span.end - span.start), as: UTF8.self)
+        }
+
+        /// `text(…).lowercased()`, which for ASCII lowers A to Z only.
+        static func lowercasedText(_ base: UnsafePointer<UInt8>, _ span: Span) -> String {
+            let bytes = UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
+            guard bytes.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else {
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            return String(decoding: bytes.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+    }
+
+    /// `TimestampParser.parse` then `FiscalTimeZone.instant(of:)`, remembering the last date read and the last run
+    /// of one offset: most times of a page share both, and then cost neither a date computation nor a search.
+    fileprivate struct DocumentTimes {
+        let timeZone: FiscalTimeZone
+        /// The first ten bytes of the last local time parsed (a valid `YYYY-MM-DD`), its date and that day's
+        /// first millisecond read as UTC; `dayBytes.0` is 0 while there is none.
+        var dayBytes: (UInt64, UInt16) = (0, 0)
+        var day = FiscalDay(year: 1970, month: 1, day: 1)
+        var dayMillis: Int64 = 0
+        /// Local times (read as UTC, in milliseconds) from `low` to `high` are `offsetMillis` ahead of their instant.
+        var low: Int64 = 1
+        var high: Int64 = 0
+        var offsetMillis: Int64 = 0
+
+        init(timeZone: FiscalTimeZone) { self.timeZone = timeZone }
+
+        /// The instant of a `document_datetime` text; nil where `TimestampParser` refuses it.
+        mutating func instant(_ text: UnsafeBufferPointer<UInt8>) -> Instant? {
+            // `YYYY-MM-DDTHH:MM:SS` on the last date: what `TimestampParser` reads, without its date checks.
+            if text.count == 19, let base = text.baseAddress, Self.dayBytes(base) == dayBytes,
+                text[10] == UInt8(ascii: "T") || text[10] == UInt8(ascii: "t") || text[10] == UInt8(ascii: " "),
+                text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
+                let hour = TimestampParser.number(text, 11, 2), let minute = TimestampParser.number(text, 14, 2),
+                let second = TimestampParser.number(text, 17, 2), hour < 24, minute < 60, second < 60
+            {
+                let civil = CivilDateTime(
+                    year: day.year, month: day.month, day: day.day, hour: hour, minute: minute, second: second)
+                let asUTC = dayMillis + Int64(hour) * 3_600_000 + Int64(minute) * 60_000 + Int64(second) * 1000
+                return instant(local: civil, asUTC: asUTC)
+            }
+            switch TimestampParser.parse(bytes: text) {
+            case .absolute(let instant)?:
+                return instant
+            case .local(let civil)?:
+                if let base = text.baseAddress {
+                    // The parser read a valid date from these ten bytes.
+                    dayBytes = Self.dayBytes(base)
+                    day = civil.date
+                    dayMillis = Int64(civil.date.daysSinceEpoch) * 86_400_000
+                }
+                return instant(local: civil, asUTC: civil.millisAsUTC)
+            case nil:
+                return nil
+            }
+        }
+
+        /// `timeZone.instant(forLocal: civil)`, `asUTC` being `civil.millisAsUTC`.
+        mutating func instant(local civil: CivilDateTime, asUTC: Int64) -> Instant {
+            if asUTC >= low, asUTC <= high { return Instant(millis: asUTC - offsetMillis) }
+            if let run = timeZone.offsetRun(at: Instant(millis: asUTC)) {
+                // `instant(forLocal:)` asks for the offsets 12 hours either side of `asUTC` and at `asUTC` less an
+                // offset: when they all fall in one run of offset `o`, it gives `asUTC - o`.
+                let margin = max(12 * 3_600_000, Int64(run.offset.magnitude) * 1000)
+                low = run.start * 1000 + margin
+                high = run.end * 1000 - 1 - margin
+                offsetMillis = Int64(run.offset) * 1000
+            }
+            return timeZone.instant(forLocal: civil)
+        }
+
+        /// The first ten bytes at `base` (the caller checked there are enough).
+        @inline(__always)
+        static func dayBytes(_ base: UnsafePointer<UInt8>) -> (UInt64, UInt16) {
+            let raw = UnsafeRawPointer(base)
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+        }
+    }
+
+    // MARK: - The pass
+
+    fileprivate static let quote = UInt8(ascii: "\"")
+    fileprivate static let backslash = UInt8(ascii: "\\")
+    fileprivate static let comma = UInt8(ascii: ",")
+    fileprivate static let colon = UInt8(ascii: ":")
+    fileprivate static let openBrace = UInt8(ascii: "{")
+    fileprivate static let closeBrace = UInt8(ascii: "}")
+    fileprivate static let openBracket = UInt8(ascii: "[")
+    fileprivate static let closeBracket = UInt8(ascii: "]")
+    fileprivate static let minus = UInt8(ascii: "-")
+    fileprivate static let zero = UInt8(ascii: "0")
+    fileprivate static let newline = UInt8(ascii: "\n")
+
+    /// A cursor over the page's bytes that counts lines. Reading past the end gives 0, which no rule accepts.
+    fileprivate struct PageScanner {
+        let base: UnsafePointer<UInt8>
+        let end: Int
+        var documentTimes: DocumentTimes
+        var index = 0
+        /// The 1-based line of `index`, counted over white space as `JSONParser` counts it (strings hold no
+        /// raw newline).
+        var line = 1
+        var receipts: [PendingReceipt] = []
+
+        init(base: UnsafePointer<UInt8>, end: Int, timeZone: FiscalTimeZone) {
+            self.base = base
+            self.end = end
+            self.documentTimes = DocumentTimes(timeZone: timeZone)
+        }
+
+        @inline(__always)
+        var byte: UInt8 { index < end ? base[index] : 0 }
+
+        @inline(__always)
+        static func isDigit(_ byte: UInt8) -> Bool { byte &- zero < 10 }
+
+        @inline(__always)
+        mutating func skipWhitespace() {
+            while index < end {
+                switch base[index] {
+                case 0x20, 0x0D, 0x09: index += 1
+                case newline:
+                    index += 1
+                    line += 1
+                default: return
+                }
+            }
+        }
+
+        /// The page: one object with a `members` array of receipts, white space around it. Its last `members`
+        /// array is the one read (an earlier one is validated, then replaced).
+        mutating func page() -> Bool {
+            skipWhitespace()
+            guard byte == openBrace else { return false }
+            index += 1
+            skipWhitespace()
+            var sawMembers = false
+            if byte == closeBrace {
+                return false  // no members: the tree path rejects the page
+            }
+            while true {
+                guard byte == quote else { return false }
+                let keyStart = index + 1
+                guard string() else { return false }
+                let isMembers = index - 1 - keyStart == 7 && Self.matches(base + keyStart, "members")
+                skipWhitespace()
+                guard byte == colon else { return false }
+                index += 1
+                skipWhitespace()
+                if isMembers {
+                    guard byte == openBracket else { return false }
+                    receipts.removeAll(keepingCapacity: true)
+                    guard members() else { return false }
+                    sawMembers = true
+                } else {
+                    guard value(depth: 2) else { return false }
+                }
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBrace { break }
+                guard separator == comma else { return false }
+                skipWhitespace()
+            }
+            skipWhitespace()
+            return sawMembers && index == end
+        }
+
+        /// The `members` array at its opening bracket, each member decoded into `receipts`.
+        mutating func members() -> Bool {
+            index += 1
+            skipWhitespace()
+            if byte == closeBracket {
+                index += 1
+                return true
+            }
+            receipts.reserveCapacity(1000)
+            while true {
+                guard byte == openBrace, let receipt = member() else { return false }
+                receipts.append(receipt)
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBracket { return true }
+                guard separator == comma else { return false }
+                skipWhitespace()
+            }
+        }
+
+        /// One member at its opening brace, decoded as `AcubeExportReader` decodes a receipt; nil wherever that
+        /// throws, and for a member holding an object or an array.
+        mutating func member() -> PendingReceipt? {
+            let memberLine = line
+            index += 1
+            skipWhitespace()
+            var uuid = Span()
+            var type = Span()
+            var totalAmount = Span()
+            var documentNumber = Span()
+            var documentDatetime = Span()
+            var parentUuid = Span()
+            // `{}` has no uuid: the tree path rejects it.
+            guard byte == quote else { return nil }
+            while true {
+                let keyStart = index + 1
+                guard string() else { return nil }
+                let keyLength = index - 1 - keyStart
+                skipWhitespace()
+                guard byte == colon else { return nil }
+                index += 1
+                skipWhitespace()
+                let valueStart = index
+                let span: Span
+                switch byte {
+                case quote:
+                    guard string() else { return nil }
+                    span = Span(kind: .string, start: valueStart + 1, end: index - 1)
+                case minus, zero...UInt8(ascii: "9"):
+                    guard number() else { return nil }
+                    span = Span(kind: .number, start: valueStart, end: index)
+                case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                    guard literal() else { return nil }
+                    span = Span(kind: .literal, start: valueStart, end: index)
+                default:
+                    return nil
+                }
+                let key = base + keyStart
+                switch keyLength {
+                case 4:
+                    if Self.matches(key, "uuid") {
+                        uuid = span
+                    } else if Self.matches(key, "type") {
+                        type = span
+                    }
+                case 12 where Self.matches(key, "total_amount"): totalAmount = span
+                case 15 where Self.matches(key, "document_number"): documentNumber = span
+                case 17 where Self.matches(key, "document_datetime"): documentDatetime = span
+                case 19 where Self.matches(key, "parent_receipt_uuid"): parentUuid = span
+                default: break
+                }
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBrace { break }
+                guard separator == comma else { return nil }
+                skipWhitespace()
+                guard byte == quote else { return nil }
+            }
+            // The tree path's order of checks does not matter here: any failure sends the page there.
+            guard uuid.hasText, let kind = kind(type), documentDatetime.hasText,
+                let documentAt = documentTimes.instant(bytes(documentDatetime))
+            else { return nil }
+            var total: Money?
+            if totalAmount.hasText {
+                guard let money = Money.parse(utf8: bytes(totalAmount)) else { return nil }
+                total = money
+            }
+            return PendingReceipt(
+                uuid: uuid, kind: kind, totalAmount: total, documentNumber: documentNumber,
+                documentAt: documentAt, parentUuid: parentUuid, line: memberLine)
+        }
+
+        @inline(__always)
+        func bytes(_ span: Span) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
+        }
+
+        /// `AcubeReceipt.Kind(rawValue: text.lowercased())` over a `type` text; nil when missing or unknown.
+        func kind(_ span: Span) -> AcubeReceipt.Kind? {
+            guard span.kind == .string else { return nil }  // a number's text names no kind
+            let pointer = base + span.start
+            switch span.end - span.start {
+            case 4 where Self.matchesIgnoringCase(pointer, "sale"): return .sale
+            case 4 where Self.matchesIgnoringCase(pointer, "void"): return .void
+            case 6 where Self.matchesIgnoringCase(pointer, "return"): return .return
+            default: return nil
+            }
+        }
+
+        // MARK: Grammar
+
+        /// Any value at `index` (no white space before it), `depth` being its own nesting level.
+        mutating func value(depth: Int) -> Bool {
+            switch byte {
+            case quote: return string()
+            case minus, zero...UInt8(ascii: "9"): return number()
+            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return literal()
+            case openBracket: return depth <= AcubeReceiptsPageScanner.maximumDepth && array(depth: depth)
+            case openBrace: return depth <= AcubeReceiptsPageScanner.maximumDepth && object(depth: depth)
+            default: return false
+            }
+        }
+
+        /// A string at its opening quote, printable ASCII with no escape; leaves `index` after the closing quote.
+        @inline(__always)
+        mutating func string() -> Bool {
+            index += 1
+            while index &+ 8 <= end {
+                // Eight bytes at a time: stop at a quote, a backslash, a control byte or a byte >= 0x80.
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let high: UInt64 = 0x8080_8080_8080_8080
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let quotes = word ^ (ones &* UInt64(quote))
+                let backslashes = word ^ (ones &* UInt64(backslash))
+                let special =
+                    ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | (word &- ones &* 0x20)
+                    | word
+                if special & high == 0 {
+                    index += 8
+                } else {
+                    break
+                }
+            }
+            while index < end {
+                let byte = base[index]
+                if byte == quote {
+                    index += 1
+                    return true
+                }
+                guard byte >= 0x20, byte < 0x80, byte != backslash else { return false }
+                index += 1
+            }
+            return false
+        }
+
+        /// An RFC 8259 number.
+        mutating func number() -> Bool {
+            if byte == minus { index += 1 }
+            let first = byte
+            guard Self.isDigit(first) else { return false }
+            index += 1
+            if first == zero {
+                guard !Self.isDigit(byte) else { return false }
+            } else {
+                while Self.isDigit(byte) { index += 1 }
+            }
+            if byte == UInt8(ascii: ".") {
+                index += 1
+                guard Self.isDigit(byte) else { return false }
+                while Self.isDigit(byte) { index += 1 }
+            }
+            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                index += 1
+                if byte == UInt8(ascii: "+") || byte == minus { index += 1 }
+                guard Self.isDigit(byte) else { return false }
+                while Self.isDigit(byte) { index += 1 }
+            }
+            return true
+        }
+
+        /// `true`, `false` or `null`.
+        mutating func literal() -> Bool {
+            let text: StaticString
+            switch byte {
+            case UInt8(ascii: "t"): text = "true"
+            case UInt8(ascii: "f"): text = "false"
+            default: text = "null"
+            }
+            let count = text.utf8CodeUnitCount
+            guard index + count <= end, Self.matches(base + index, text) else { return false }
+            index += count
+            return true
+        }
+
+        mutating func array(depth: Int) -> Bool {
+            index += 1
+            skipWhitespace()
+            if byte == closeBracket {
+                index += 1
+                return true
+            }
+            while true {
+                guard value(depth: depth + 1) else { return false }
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBracket { return true }
+                guard separator == comma else { return false }
+                skipWhitespace()
+            }
+        }
+
+        mutating func object(depth: Int) -> Bool {
+            index += 1
+            skipWhitespace()
+            if byte == closeBrace {
+                index += 1
+                return true
+            }
+            while true {
+                guard byte == quote, string() else { return false }
+                skipWhitespace()
+                guard byte == colon else { return false }
+                index += 1
+                skipWhitespace()
+                guard value(depth: depth + 1) else { return false }
+                skipWhitespace()
+                let separator = byte
+                index += 1
+                if separator == closeBrace { return true }
+                guard separator == comma else { return false }
+                skipWhitespace()
+            }
+        }
+
+        /// Whether the bytes at `pointer` are `text` (the caller checked there are enough).
+        @inline(__always)
+        static func matches(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
+            let expected = text.utf8Start
+            for offset in 0..<text.utf8CodeUnitCount where pointer[offset] != expected[offset] { return false }
+            return true
+        }
+
+        /// Whether the bytes at `pointer`, A to Z lowered, are `text` (lower-case; the caller checked the length).
+        @inline(__always)
+        static func matchesIgnoringCase(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
+            let expected = text.utf8Start
+            for offset in 0..<text.utf8CodeUnitCount {
+                let byte = pointer[offset]
+                let lowered = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                if lowered != expected[offset] { return false }
+            }
+            return true
+        }
+    }
+}
