@@ -185,7 +185,6 @@ extension AcubeReceiptsPageScanner {
     // MARK: - The pass
 
     fileprivate static let quote = UInt8(ascii: "\"")
-    fileprivate static let backslash = UInt8(ascii: "\\")
     fileprivate static let comma = UInt8(ascii: ",")
     fileprivate static let colon = UInt8(ascii: ":")
     fileprivate static let openBrace = UInt8(ascii: "{")
@@ -194,41 +193,47 @@ extension AcubeReceiptsPageScanner {
     fileprivate static let closeBracket = UInt8(ascii: "]")
     fileprivate static let minus = UInt8(ascii: "-")
     fileprivate static let zero = UInt8(ascii: "0")
-    fileprivate static let newline = UInt8(ascii: "\n")
 
-    /// A cursor over the page's bytes that counts lines. Reading past the end gives 0, which no rule accepts.
+    /// The page's scanner: the shared JSON grammar (`JSONByteCursor`, which counts lines), the members read so
+    /// far, and the cache of document times.
     fileprivate struct PageScanner {
-        let base: UnsafePointer<UInt8>
-        let end: Int
+        var cursor: JSONByteCursor
         var documentTimes: DocumentTimes
-        var index = 0
-        /// The 1-based line of `index`, counted over white space as `JSONParser` counts it (strings hold no
-        /// raw newline).
-        var line = 1
         var receipts: [PendingReceipt] = []
 
         init(base: UnsafePointer<UInt8>, end: Int, timeZone: FiscalTimeZone) {
-            self.base = base
-            self.end = end
-            self.documentTimes = DocumentTimes(timeZone: timeZone)
+            cursor = JSONByteCursor(base: base, end: end, maximumDepth: AcubeReceiptsPageScanner.maximumDepth)
+            documentTimes = DocumentTimes(timeZone: timeZone)
         }
 
-        @inline(__always)
-        var byte: UInt8 { index < end ? base[index] : 0 }
+        // The cursor's state and grammar, under the names the page rules below use.
+        var base: UnsafePointer<UInt8> { cursor.base }
+        var end: Int { cursor.end }
+        /// The 1-based line of `index`.
+        var line: Int { cursor.line }
+        var index: Int {
+            @inline(__always) get { cursor.index }
+            @inline(__always) set { cursor.index = newValue }
+        }
+        @inline(__always) var byte: UInt8 { cursor.byte }
+        @inline(__always) mutating func skipWhitespace() { cursor.skipWhitespace() }
+        @inline(__always) mutating func string() -> Bool { cursor.string() }
+        @inline(__always) mutating func number() -> Bool { cursor.number() != nil }
+        @inline(__always) mutating func value(depth: Int) -> Bool { cursor.value(depth: depth) != nil }
+        @inline(__always) static func matches(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
+            JSONByteCursor.matches(pointer, text)
+        }
+        @inline(__always) static func matchesIgnoringCase(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool
+        {
+            JSONByteCursor.matchesIgnoringCase(pointer, text)
+        }
 
-        @inline(__always)
-        static func isDigit(_ byte: UInt8) -> Bool { byte &- zero < 10 }
-
-        @inline(__always)
-        mutating func skipWhitespace() {
-            while index < end {
-                switch base[index] {
-                case 0x20, 0x0D, 0x09: index += 1
-                case newline:
-                    index += 1
-                    line += 1
-                default: return
-                }
+        /// `true`, `false` or `null`.
+        mutating func literal() -> Bool {
+            switch byte {
+            case UInt8(ascii: "t"): return cursor.literal("true")
+            case UInt8(ascii: "f"): return cursor.literal("false")
+            default: return cursor.literal("null")
             }
         }
 
@@ -380,152 +385,6 @@ extension AcubeReceiptsPageScanner {
             case 6 where Self.matchesIgnoringCase(pointer, "return"): return .return
             default: return nil
             }
-        }
-
-        // MARK: Grammar
-
-        /// Any value at `index` (no white space before it), `depth` being its own nesting level.
-        mutating func value(depth: Int) -> Bool {
-            switch byte {
-            case quote: return string()
-            case minus, zero...UInt8(ascii: "9"): return number()
-            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return literal()
-            case openBracket: return depth <= AcubeReceiptsPageScanner.maximumDepth && array(depth: depth)
-            case openBrace: return depth <= AcubeReceiptsPageScanner.maximumDepth && object(depth: depth)
-            default: return false
-            }
-        }
-
-        /// A string at its opening quote, printable ASCII with no escape; leaves `index` after the closing quote.
-        @inline(__always)
-        mutating func string() -> Bool {
-            index += 1
-            while index &+ 8 <= end {
-                // Eight bytes at a time: stop at a quote, a backslash, a control byte or a byte >= 0x80.
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                let high: UInt64 = 0x8080_8080_8080_8080
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let quotes = word ^ (ones &* UInt64(quote))
-                let backslashes = word ^ (ones &* UInt64(backslash))
-                let special =
-                    ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | (word &- ones &* 0x20)
-                    | word
-                if special & high == 0 {
-                    index += 8
-                } else {
-                    break
-                }
-            }
-            while index < end {
-                let byte = base[index]
-                if byte == quote {
-                    index += 1
-                    return true
-                }
-                guard byte >= 0x20, byte < 0x80, byte != backslash else { return false }
-                index += 1
-            }
-            return false
-        }
-
-        /// An RFC 8259 number.
-        mutating func number() -> Bool {
-            if byte == minus { index += 1 }
-            let first = byte
-            guard Self.isDigit(first) else { return false }
-            index += 1
-            if first == zero {
-                guard !Self.isDigit(byte) else { return false }
-            } else {
-                while Self.isDigit(byte) { index += 1 }
-            }
-            if byte == UInt8(ascii: ".") {
-                index += 1
-                guard Self.isDigit(byte) else { return false }
-                while Self.isDigit(byte) { index += 1 }
-            }
-            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                index += 1
-                if byte == UInt8(ascii: "+") || byte == minus { index += 1 }
-                guard Self.isDigit(byte) else { return false }
-                while Self.isDigit(byte) { index += 1 }
-            }
-            return true
-        }
-
-        /// `true`, `false` or `null`.
-        mutating func literal() -> Bool {
-            let text: StaticString
-            switch byte {
-            case UInt8(ascii: "t"): text = "true"
-            case UInt8(ascii: "f"): text = "false"
-            default: text = "null"
-            }
-            let count = text.utf8CodeUnitCount
-            guard index + count <= end, Self.matches(base + index, text) else { return false }
-            index += count
-            return true
-        }
-
-        mutating func array(depth: Int) -> Bool {
-            index += 1
-            skipWhitespace()
-            if byte == closeBracket {
-                index += 1
-                return true
-            }
-            while true {
-                guard value(depth: depth + 1) else { return false }
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == closeBracket { return true }
-                guard separator == comma else { return false }
-                skipWhitespace()
-            }
-        }
-
-        mutating func object(depth: Int) -> Bool {
-            index += 1
-            skipWhitespace()
-            if byte == closeBrace {
-                index += 1
-                return true
-            }
-            while true {
-                guard byte == quote, string() else { return false }
-                skipWhitespace()
-                guard byte == colon else { return false }
-                index += 1
-                skipWhitespace()
-                guard value(depth: depth + 1) else { return false }
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == closeBrace { return true }
-                guard separator == comma else { return false }
-                skipWhitespace()
-            }
-        }
-
-        /// Whether the bytes at `pointer` are `text` (the caller checked there are enough).
-        @inline(__always)
-        static func matches(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
-            let expected = text.utf8Start
-            for offset in 0..<text.utf8CodeUnitCount where pointer[offset] != expected[offset] { return false }
-            return true
-        }
-
-        /// Whether the bytes at `pointer`, A to Z lowered, are `text` (lower-case; the caller checked the length).
-        @inline(__always)
-        static func matchesIgnoringCase(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
-            let expected = text.utf8Start
-            for offset in 0..<text.utf8CodeUnitCount {
-                let byte = pointer[offset]
-                let lowered = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-                if lowered != expected[offset] { return false }
-            }
-            return true
         }
     }
 }

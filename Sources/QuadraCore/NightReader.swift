@@ -18,7 +18,7 @@ public struct NightReader: Sendable {
     public var registerXML: (any RegisterXMLReading)?
     /// Called after each file with its path relative to the night, for progress display (from any thread).
     public var onFileRead: (@Sendable (String) -> Void)?
-    /// Threads that read POS logs and gather facts at once.
+    /// Threads that read (A-Cube folders, then POS logs) at once.
     public var workers = ParallelWork.defaultWorkers
     /// About how many bytes of POS log go to one partition: memory grows with one partition per thread.
     public var partitionBytes = 4 << 20
@@ -297,43 +297,6 @@ public struct NightReader: Sendable {
             FileManager.default.fileExists(
                 atPath: folder.appendingPathComponent(name).path, isDirectory: &childIsDirectory)
             return (name, childIsDirectory.boolValue)
-        }
-    }
-}
-
-/// Hands out indices 0..<count to threads, each once.
-final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        defer { nextIndex += 1 }
-        return nextIndex
-    }
-}
-
-/// One POS log line → a record, or the reason it is rejected (formats.md §1.1): the fast scanner for the
-/// ordinary shape, the strict parser for everything else (and for the exact message).
-enum PosLineDecoding {
-    static func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Result<
-        PosRecord, PosEventDecoder.Rejection
-    > {
-        if let record = PosLineScanner.decode(line) { return .success(record) }
-        do {
-            let value = try JSONParser.parse(line, firstLine: lineNumber)
-            return .success(try PosEventDecoder.decode(value))
-        } catch let error as JSONParseError {
-            return .failure(.init(message: "bad JSON at column \(error.column): \(error.message)"))
-        } catch let error as PosEventDecoder.Rejection {
-            return .failure(error)
-        } catch {
-            return .failure(.init(message: "\(error)"))
         }
     }
 }

@@ -117,261 +117,16 @@ extension PosLineScanner {
     // MARK: - The validating pass
 
     fileprivate static let quote = UInt8(ascii: "\"")
-    fileprivate static let backslash = UInt8(ascii: "\\")
     fileprivate static let comma = UInt8(ascii: ",")
     fileprivate static let colon = UInt8(ascii: ":")
     fileprivate static let openBrace = UInt8(ascii: "{")
     fileprivate static let closeBrace = UInt8(ascii: "}")
-    fileprivate static let openBracket = UInt8(ascii: "[")
     fileprivate static let closeBracket = UInt8(ascii: "]")
     fileprivate static let minus = UInt8(ascii: "-")
     fileprivate static let zero = UInt8(ascii: "0")
 
-    /// A cursor over the line's bytes. Reading past the end gives 0, which no grammar rule accepts.
-    fileprivate struct ByteScanner {
-        let base: UnsafePointer<UInt8>
-        let end: Int
-        var index = 0
-
-        init(base: UnsafePointer<UInt8>, end: Int, index: Int = 0) {
-            self.base = base
-            self.end = end
-            self.index = index
-        }
-
-        @inline(__always)
-        var byte: UInt8 { index < end ? base[index] : 0 }
-
-        @inline(__always)
-        static func isDigit(_ byte: UInt8) -> Bool { byte &- zero < 10 }
-
-        @inline(__always)
-        mutating func skipWhitespace() {
-            while index < end {
-                switch base[index] {
-                case 0x20, 0x0A, 0x0D, 0x09: index += 1
-                default: return
-                }
-            }
-        }
-
-        /// The line: one object, white space around it, its known keys recorded in `fields`.
-        mutating func topLevelObject(into fields: inout Fields) -> Bool {
-            skipWhitespace()
-            guard byte == openBrace else { return false }
-            index += 1
-            skipWhitespace()
-            // `{}` has no event: the strict path rejects it.
-            guard byte == quote else { return false }
-            while true {
-                let keyStart = index + 1
-                guard string() else { return false }
-                let key = Self.key(base + keyStart, index - 1 - keyStart)
-                skipWhitespace()
-                guard byte == colon else { return false }
-                index += 1
-                skipWhitespace()
-                let valueStart = index
-                let span: Span
-                // Strings first, inline: most values are strings.
-                if byte == quote {
-                    guard string() else { return false }
-                    span = Span(kind: .string, start: valueStart + 1, end: index - 1)
-                } else {
-                    guard let other = value(depth: 2) else { return false }
-                    span = other
-                }
-                fields.set(key, span)
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == closeBrace { break }
-                guard separator == comma else { return false }
-                skipWhitespace()
-                guard byte == quote else { return false }
-            }
-            skipWhitespace()
-            return index == end
-        }
-
-        /// Any value at `index` (no white space before it), `depth` being its own nesting level.
-        mutating func value(depth: Int) -> Span? {
-            let start = index
-            switch byte {
-            case quote:
-                guard string() else { return nil }
-                return Span(kind: .string, start: start + 1, end: index - 1)
-            case minus, zero...UInt8(ascii: "9"):
-                guard let kind = number() else { return nil }
-                return Span(kind: kind, start: start, end: index)
-            case UInt8(ascii: "t"):
-                guard literal("true") else { return nil }
-                return Span(kind: .trueLiteral, start: start, end: index)
-            case UInt8(ascii: "f"):
-                guard literal("false") else { return nil }
-                return Span(kind: .falseLiteral, start: start, end: index)
-            case UInt8(ascii: "n"):
-                guard literal("null") else { return nil }
-                return Span(kind: .missing, start: start, end: index)
-            case openBracket:
-                guard depth <= PosLineScanner.maximumDepth, array(depth: depth) else { return nil }
-                return Span(kind: .array, start: start, end: index)
-            case openBrace:
-                guard depth <= PosLineScanner.maximumDepth, object(depth: depth) else { return nil }
-                return Span(kind: .object, start: start, end: index)
-            default:
-                return nil
-            }
-        }
-
-        /// A string at its opening quote, printable ASCII with no escape; leaves `index` after the closing quote.
-        @inline(__always)
-        mutating func string() -> Bool {
-            index += 1
-            while index &+ 8 <= end {
-                // Eight bytes at a time: stop at a quote, a backslash, a control byte or a byte >= 0x80.
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                let high: UInt64 = 0x8080_8080_8080_8080
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let quotes = word ^ (ones &* UInt64(quote))
-                let backslashes = word ^ (ones &* UInt64(backslash))
-                let special =
-                    ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | (word &- ones &* 0x20)
-                    | word
-                if special & high == 0 {
-                    index += 8
-                } else {
-                    break
-                }
-            }
-            while index < end {
-                let byte = base[index]
-                if byte == quote {
-                    index += 1
-                    return true
-                }
-                guard byte >= 0x20, byte < 0x80, byte != backslash else { return false }
-                index += 1
-            }
-            return false
-        }
-
-        /// An RFC 8259 number; says whether it has a fraction or an exponent.
-        mutating func number() -> ValueKind? {
-            if byte == minus { index += 1 }
-            let first = byte
-            guard Self.isDigit(first) else { return nil }
-            index += 1
-            if first == zero {
-                guard !Self.isDigit(byte) else { return nil }
-            } else {
-                while Self.isDigit(byte) { index += 1 }
-            }
-            var kind = ValueKind.integer
-            if byte == UInt8(ascii: ".") {
-                kind = .number
-                index += 1
-                guard Self.isDigit(byte) else { return nil }
-                while Self.isDigit(byte) { index += 1 }
-            }
-            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                kind = .number
-                index += 1
-                if byte == UInt8(ascii: "+") || byte == minus { index += 1 }
-                guard Self.isDigit(byte) else { return nil }
-                while Self.isDigit(byte) { index += 1 }
-            }
-            return kind
-        }
-
-        mutating func literal(_ text: StaticString) -> Bool {
-            let count = text.utf8CodeUnitCount
-            guard index + count <= end, Self.matches(base + index, text) else { return false }
-            index += count
-            return true
-        }
-
-        mutating func array(depth: Int) -> Bool {
-            index += 1
-            skipWhitespace()
-            if byte == closeBracket {
-                index += 1
-                return true
-            }
-            while true {
-                guard value(depth: depth + 1) != nil else { return false }
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == closeBracket { return true }
-                guard separator == comma else { return false }
-                skipWhitespace()
-            }
-        }
-
-        mutating func object(depth: Int) -> Bool {
-            index += 1
-            skipWhitespace()
-            if byte == closeBrace {
-                index += 1
-                return true
-            }
-            while true {
-                guard byte == quote, string() else { return false }
-                skipWhitespace()
-                guard byte == colon else { return false }
-                index += 1
-                skipWhitespace()
-                guard value(depth: depth + 1) != nil else { return false }
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == closeBrace { return true }
-                guard separator == comma else { return false }
-                skipWhitespace()
-            }
-        }
-
-        /// Whether the bytes at `pointer` are `text` (the caller checked there are enough).
-        @inline(__always)
-        static func matches(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
-            let expected = text.utf8Start
-            for offset in 0..<text.utf8CodeUnitCount where pointer[offset] != expected[offset] { return false }
-            return true
-        }
-
-        @inline(__always)
-        static func key(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> Key {
-            switch count {
-            case 2: return matches(pointer, "ts") ? .ts : .other
-            case 3: return matches(pointer, "pem") ? .pem : .other
-            case 4:
-                if matches(pointer, "sale") { return .sale }
-                return matches(pointer, "kind") ? .kind : .other
-            case 5:
-                switch pointer[0] {
-                case UInt8(ascii: "e"): return matches(pointer, "event") ? .event : .other
-                case UInt8(ascii: "t"): return matches(pointer, "total") ? .total : .other
-                case UInt8(ascii: "l"): return matches(pointer, "lines") ? .lines : .other
-                default: return .other
-                }
-            case 6:
-                if matches(pointer, "amount") { return .amount }
-                return matches(pointer, "reason") ? .reason : .other
-            case 7:
-                if matches(pointer, "payment") { return .payment }
-                return matches(pointer, "success") ? .success : .other
-            case 8:
-                if matches(pointer, "terminal") { return .terminal }
-                return matches(pointer, "posRefId") ? .posRefId : .other
-            case 11: return matches(pointer, "receiptUuid") ? .receiptUuid : .other
-            case 12: return matches(pointer, "userOverride") ? .userOverride : .other
-            case 14: return matches(pointer, "documentNumber") ? .documentNumber : .other
-            case 16: return matches(pointer, "hostResponseText") ? .hostResponseText : .other
-            default: return .other
-            }
-        }
-    }
+    /// The line's cursor: the shared JSON grammar, plus what only this scanner does (below, at file scope).
+    fileprivate typealias ByteScanner = JSONByteCursor
 
     // MARK: - Decoding the recorded values
 
@@ -576,7 +331,7 @@ extension PosLineScanner {
                         guard scanner.byte == colon else { return nil }
                         scanner.index += 1
                         scanner.skipWhitespace()
-                        guard let value = scanner.value(depth: 4) else { return nil }
+                        guard let value = scanner.span(depth: 4) else { return nil }
                         if keyLength == 3, ByteScanner.matches(base + keyStart, "vat") {
                             vat = value
                         } else if keyLength == 5, ByteScanner.matches(base + keyStart, "gross") {
@@ -644,6 +399,102 @@ extension PosLineScanner {
             case 11 where ByteScanner.matches(pointer, "pos_started"): self = .posStarted
             default: return nil
             }
+        }
+    }
+}
+
+// MARK: - The top-level object and its spans
+
+extension JSONByteCursor {
+    fileprivate init(base: UnsafePointer<UInt8>, end: Int, index: Int = 0) {
+        self.init(base: base, end: end, index: index, maximumDepth: PosLineScanner.maximumDepth)
+    }
+
+    /// The line: one object, white space around it, its known keys recorded in `fields`.
+    fileprivate mutating func topLevelObject(into fields: inout PosLineScanner.Fields) -> Bool {
+        skipWhitespace()
+        guard byte == Self.openBrace else { return false }
+        index += 1
+        skipWhitespace()
+        // `{}` has no event: the strict path rejects it.
+        guard byte == Self.quote else { return false }
+        while true {
+            let keyStart = index + 1
+            guard string() else { return false }
+            let key = Self.posKey(base + keyStart, index - 1 - keyStart)
+            skipWhitespace()
+            guard byte == Self.colon else { return false }
+            index += 1
+            skipWhitespace()
+            let valueStart = index
+            let value: PosLineScanner.Span
+            // Strings first, inline: most values are strings.
+            if byte == Self.quote {
+                guard string() else { return false }
+                value = PosLineScanner.Span(kind: .string, start: valueStart + 1, end: index - 1)
+            } else {
+                guard let other = span(depth: 2) else { return false }
+                value = other
+            }
+            fields.set(key, value)
+            skipWhitespace()
+            let separator = byte
+            index += 1
+            if separator == Self.closeBrace { break }
+            guard separator == Self.comma else { return false }
+            skipWhitespace()
+            guard byte == Self.quote else { return false }
+        }
+        skipWhitespace()
+        return index == end
+    }
+
+    /// Any value at `index` (no white space before it) as a span, `depth` being its own nesting level.
+    @inline(__always)
+    fileprivate mutating func span(depth: Int) -> PosLineScanner.Span? {
+        let start = index
+        switch value(depth: depth) {
+        case .string?: return .init(kind: .string, start: start + 1, end: index - 1)
+        case .integer?: return .init(kind: .integer, start: start, end: index)
+        case .number?: return .init(kind: .number, start: start, end: index)
+        case .trueLiteral?: return .init(kind: .trueLiteral, start: start, end: index)
+        case .falseLiteral?: return .init(kind: .falseLiteral, start: start, end: index)
+        case .null?: return .init(kind: .missing, start: start, end: index)
+        case .array?: return .init(kind: .array, start: start, end: index)
+        case .object?: return .init(kind: .object, start: start, end: index)
+        case nil: return nil
+        }
+    }
+
+    @inline(__always)
+    fileprivate static func posKey(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> PosLineScanner.Key {
+        switch count {
+        case 2: return matches(pointer, "ts") ? .ts : .other
+        case 3: return matches(pointer, "pem") ? .pem : .other
+        case 4:
+            if matches(pointer, "sale") { return .sale }
+            return matches(pointer, "kind") ? .kind : .other
+        case 5:
+            switch pointer[0] {
+            case UInt8(ascii: "e"): return matches(pointer, "event") ? .event : .other
+            case UInt8(ascii: "t"): return matches(pointer, "total") ? .total : .other
+            case UInt8(ascii: "l"): return matches(pointer, "lines") ? .lines : .other
+            default: return .other
+            }
+        case 6:
+            if matches(pointer, "amount") { return .amount }
+            return matches(pointer, "reason") ? .reason : .other
+        case 7:
+            if matches(pointer, "payment") { return .payment }
+            return matches(pointer, "success") ? .success : .other
+        case 8:
+            if matches(pointer, "terminal") { return .terminal }
+            return matches(pointer, "posRefId") ? .posRefId : .other
+        case 11: return matches(pointer, "receiptUuid") ? .receiptUuid : .other
+        case 12: return matches(pointer, "userOverride") ? .userOverride : .other
+        case 14: return matches(pointer, "documentNumber") ? .documentNumber : .other
+        case 16: return matches(pointer, "hostResponseText") ? .hostResponseText : .other
+        default: return .other
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 /// Recovery against a real Spice simulator on 127.0.0.1: the four scenarios of the Spice documentation and
 /// the faults around them. Deadlines and backoffs are short so the suite stays quick; no test asserts time.
 @Suite struct RecoveryEngineTests {
-    static func settings(deadline: Int64 = 5, concurrency: Int64 = 4) -> Configuration.SpiceSettings {
+    static func settings(deadline: Int64 = 30, concurrency: Int64 = 4) -> Configuration.SpiceSettings {
         var settings = Configuration.SpiceSettings()
         settings.deadlineSeconds = deadline
         settings.concurrency = concurrency
@@ -132,7 +132,7 @@ import Testing
         let outcomes = try await Self.withSpice([
             "S1": .inProgress(polls: 1_000_000, errorReason: "TRANSACTION_IN_PROGRESS", then: .notFound)
         ]) { simulator, client in
-            try await RecoveryEngine(client: client, settings: Self.settings(deadline: 4), journal: nil)
+            try await RecoveryEngine(client: client, settings: Self.settings(deadline: 8), journal: nil)
                 .recover([Self.target("S1", simulator.baseURL)])
         }
         guard case .stillRunning(let detail)? = outcomes["S1"] else {
