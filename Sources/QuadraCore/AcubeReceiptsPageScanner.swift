@@ -47,27 +47,7 @@ extension AcubeReceiptsPageScanner {
     }
 
     /// Where a member's value lies: a string's bytes between its quotes, a number's text.
-    fileprivate struct Span {
-        var kind = ValueKind.missing
-        var start32: Int32 = 0
-        var end32: Int32 = 0
-
-        init() {}
-
-        @inline(__always)
-        init(kind: ValueKind, start: Int, end: Int) {
-            self.kind = kind
-            self.start32 = Int32(truncatingIfNeeded: start)
-            self.end32 = Int32(truncatingIfNeeded: end)
-        }
-
-        var start: Int { Int(start32) }
-        var end: Int { Int(end32) }
-
-        /// Whether `LenientFields.optionalText` gives a text: a non-empty string, or a number.
-        @inline(__always)
-        var hasText: Bool { kind == .number || (kind == .string && end32 > start32) }
-    }
+    fileprivate typealias Span = JSONSpan<ValueKind>
 
     /// A member, decoded: its text fields are still spans of the page, turned into strings once the page is read.
     fileprivate struct PendingReceipt {
@@ -387,4 +367,13 @@ extension AcubeReceiptsPageScanner {
             }
         }
     }
+}
+
+extension JSONSpan where Kind == AcubeReceiptsPageScanner.ValueKind {
+    /// A key that was not in the member.
+    fileprivate init() { self.init(kind: .missing, start: 0, end: 0) }
+
+    /// Whether `LenientFields.optionalText` gives a text: a non-empty string, or a number.
+    @inline(__always)
+    fileprivate var hasText: Bool { kind == .number || (kind == .string && end32 > start32) }
 }

@@ -41,26 +41,8 @@ extension PosLineScanner {
         case object
     }
 
-    /// Where a value lies in the line: a string's bytes between its quotes, a number's text, an array or object
-    /// from its opening bracket to just after its closing one.
-    /// Offsets are 32-bit (longer lines take the strict path) to keep `Fields` small.
-    fileprivate struct Span {
-        var kind = ValueKind.missing
-        var start32: Int32 = 0
-        var end32: Int32 = 0
-
-        init() {}
-
-        @inline(__always)
-        init(kind: ValueKind, start: Int, end: Int) {
-            self.kind = kind
-            self.start32 = Int32(truncatingIfNeeded: start)
-            self.end32 = Int32(truncatingIfNeeded: end)
-        }
-
-        var start: Int { Int(start32) }
-        var end: Int { Int(end32) }
-    }
+    /// Where a value lies in the line; a key never seen is `missing`.
+    fileprivate typealias Span = JSONSpan<ValueKind>
 
     /// The top-level keys some event reads.
     fileprivate enum Key {
@@ -497,4 +479,9 @@ extension JSONByteCursor {
         default: return .other
         }
     }
+}
+
+extension JSONSpan where Kind == PosLineScanner.ValueKind {
+    /// A key that was not in the line.
+    fileprivate init() { self.init(kind: .missing, start: 0, end: 0) }
 }
