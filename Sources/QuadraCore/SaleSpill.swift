@@ -97,7 +97,7 @@ final class SpillWriter {
             throw NightReadError(
                 message:
                     "\(directory.path): cannot create a temporary file to spill the POS records (\(errnoText()));"
-                    + " set TMPDIR to a writable folder with room for about a third of the POS logs' size")
+                    + " set TMPDIR to a writable folder with room for about half the POS logs' size")
         }
         _ = name.withUnsafeBufferPointer { unlink($0.baseAddress.unsafelyUnwrapped) }
         descriptor = fd
@@ -130,7 +130,7 @@ final class SpillWriter {
                 guard count > 0 else {
                     throw NightReadError(
                         message: "cannot write the temporary spill file (\(errnoText())); set TMPDIR to a folder"
-                            + " with room for about a third of the POS logs' size")
+                            + " with room for about half the POS logs' size")
                 }
                 done += count
             }

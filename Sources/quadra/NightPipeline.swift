@@ -58,7 +58,8 @@ struct NightPipeline {
             metadata: [
                 "files": "\(inputs.files.count)", "records": "\(inputs.files.reduce(0) { $0 + $1.recordsRead })",
                 "rejected": "\(inputs.files.reduce(0) { $0 + $1.recordsRejected })",
-                "partitions": "\(inputs.spilled?.partitionCount ?? 0)", "seconds": "\(stopwatch.lap())",
+                "partitions": "\(inputs.spilled?.partitionCount ?? 0)",
+                "spilledMB": "\((inputs.spilled?.spilledBytes ?? 0) >> 20)", "seconds": "\(stopwatch.lap())",
             ])
         // The state store: created by an online run; an offline run only reads one that exists.
         let store = try openStore()
