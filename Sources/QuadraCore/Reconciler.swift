@@ -1,9 +1,11 @@
-/// Stage 2 of a night: `NightInputs` → `Reconciliation`. Pure: no clock, no network (formats.md §2–3).
+/// Stage 2 of a night: `NightInputs` → `Reconciliation` (formats.md §2–3). No clock, no network; the only I/O is
+/// reading back the partitions a `NightReader` spilled.
 ///
 /// Sales are judged one partition at a time (the whole ledger is one partition when the sales are held in memory;
-/// a spilled night has many, judged on several threads), against an index built once from the A-Cube data, the
-/// registers and the facts gathered from every sale (client windows above all). Then the rules that look at the
-/// night as a whole: registers, the A-Cube side, client windows, missing A-Cube data, refused submissions.
+/// a spilled night has many, judged on several threads) against an index built once: windows (client windows
+/// from every receipt event read), registers, A-Cube receipts. Judging also finds conflicting records and gathers
+/// the facts the night-wide rules need; then those rules run: registers, the A-Cube side, client windows,
+/// missing A-Cube data, refused submissions.
 public struct Reconciler {
     private let inputs: NightInputs
     private let context: ReconcileContext

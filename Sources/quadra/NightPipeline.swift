@@ -7,8 +7,9 @@ import QuadraXML
 
 /// Runs one night, stage by stage, each with a typed input and output:
 ///
-/// 1. read: the input directory → `NightInputs` + diagnostics (`NightReader`)
-/// 2. reconcile: `NightInputs` → `Reconciliation` (`Reconciler`; pure, no I/O)
+/// 1. read: the input directory → `NightInputs` + diagnostics (`NightReader`; POS records spilled by sale)
+/// 2. reconcile: `NightInputs` → `Reconciliation` (`Reconciler`; no clock, no network: it reads back the spilled
+///    partitions, a partition per thread)
 /// 3. recover: the attempts left open → Spice → `RecoveryOutcome`s (`RecoveryEngine`), then reconcile again
 /// 4. submit (only with --submit): `SubmissionPlan` → A-Cube through the state store (`SubmissionEngine`), then
 ///    reconcile again with what the store now records
