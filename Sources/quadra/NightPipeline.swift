@@ -51,8 +51,46 @@ struct NightPipeline {
         // Secrets are checked before anything is read or sent, so a missing one stops the run early (exit 2).
         let credentials = options.submit ? try options.credentials ?? Self.credentials() : nil
         let logger = options.logger
-        // 1. read
         let stopwatch = Stopwatch()
+        // 1–4. The night's inputs (the A-Cube receipts, the spilled POS records) are released when this returns,
+        // before the reports are rendered.
+        let reconciliation = try await readAndReconcile(credentials: credentials, stopwatch: stopwatch)
+        // 5. render
+        let runId =
+            options.pinned
+            ? Self.derivedRunId(asOf: options.asOf, inputs: reconciliation.inputFiles) : Self.randomRunId()
+        let zone = options.timeZone
+        let run = RunInfo(
+            toolVersion: Quadra.version, runId: runId, timeZone: zone.identifier, asOf: zone.format(options.asOf),
+            startedAt: zone.format(options.pinned ? options.asOf : started),
+            finishedAt: zone.format(options.pinned ? options.asOf : Self.now()),
+            mode: options.offline ? "offline" : "online")
+        let report = ReconciliationReport(
+            run: run, inputs: reconciliation.inputFiles, findings: reconciliation.findings)
+        var out = try OutputDirectory(root: options.output)
+        try ReportFiles.write(
+            report: report, uploads: reconciliation.uploads, xml: true, into: &out,
+            summaryPage: SummaryPage.render(report, days: reconciliation.dayStats))
+        logger.info("wrote the reports", metadata: ["seconds": "\(stopwatch.lap())"])
+        if let recoverySummary { print(recoverySummary) }
+        for line in submissionSummary { print(line) }
+        if let submissionFailure {
+            logger.error("submission to A-Cube stopped", metadata: ["reason": "\(submissionFailure)"])
+            FileHandle.printError("quadra: submission to A-Cube stopped: \(submissionFailure)\n")
+        }
+        print(
+            RunSummary.render(report, uploads: reconciliation.uploads, outputDirectory: options.output.path),
+            terminator: "")
+        return submissionFailure == nil ? report.exitStatus : 2
+    }
+
+    /// Stages 1 to 4: read, reconcile, recover (unless offline), submit (with --submit), reconciling again after
+    /// each of the last two.
+    private mutating func readAndReconcile(credentials: AcubeCredentials?, stopwatch: Stopwatch) async throws
+        -> Reconciliation
+    {
+        let logger = options.logger
+        // 1. read
         let inputs = try read()
         logger.info(
             "read the night",
@@ -111,33 +149,7 @@ struct NightPipeline {
         } else {
             submissionSummary = [plan.describe(timeZone: options.timeZone)]
         }
-        // 5. render
-        let runId =
-            options.pinned
-            ? Self.derivedRunId(asOf: options.asOf, inputs: reconciliation.inputFiles) : Self.randomRunId()
-        let zone = options.timeZone
-        let run = RunInfo(
-            toolVersion: Quadra.version, runId: runId, timeZone: zone.identifier, asOf: zone.format(options.asOf),
-            startedAt: zone.format(options.pinned ? options.asOf : started),
-            finishedAt: zone.format(options.pinned ? options.asOf : Self.now()),
-            mode: options.offline ? "offline" : "online")
-        let report = ReconciliationReport(
-            run: run, inputs: reconciliation.inputFiles, findings: reconciliation.findings)
-        var out = try OutputDirectory(root: options.output)
-        try ReportFiles.write(
-            report: report, uploads: reconciliation.uploads, xml: true, into: &out,
-            summaryPage: SummaryPage.render(report, days: reconciliation.dayStats))
-        logger.info("wrote the reports", metadata: ["seconds": "\(stopwatch.lap())"])
-        if let recoverySummary { print(recoverySummary) }
-        for line in submissionSummary { print(line) }
-        if let submissionFailure {
-            logger.error("submission to A-Cube stopped", metadata: ["reason": "\(submissionFailure)"])
-            FileHandle.printError("quadra: submission to A-Cube stopped: \(submissionFailure)\n")
-        }
-        print(
-            RunSummary.render(report, uploads: reconciliation.uploads, outputDirectory: options.output.path),
-            terminator: "")
-        return submissionFailure == nil ? report.exitStatus : 2
+        return reconciliation
     }
 
     private func read() throws -> NightInputs {
