@@ -164,16 +164,6 @@ extension AcubeReceiptsPageScanner {
 
     // MARK: - The pass
 
-    fileprivate static let quote = UInt8(ascii: "\"")
-    fileprivate static let comma = UInt8(ascii: ",")
-    fileprivate static let colon = UInt8(ascii: ":")
-    fileprivate static let openBrace = UInt8(ascii: "{")
-    fileprivate static let closeBrace = UInt8(ascii: "}")
-    fileprivate static let openBracket = UInt8(ascii: "[")
-    fileprivate static let closeBracket = UInt8(ascii: "]")
-    fileprivate static let minus = UInt8(ascii: "-")
-    fileprivate static let zero = UInt8(ascii: "0")
-
     /// The page's scanner: the shared JSON grammar (`JSONByteCursor`, which counts lines), the members read so
     /// far, and the cache of document times.
     fileprivate struct PageScanner {
@@ -221,24 +211,24 @@ extension AcubeReceiptsPageScanner {
         /// array is the one read (an earlier one is validated, then replaced).
         mutating func page() -> Bool {
             skipWhitespace()
-            guard byte == openBrace else { return false }
+            guard byte == JSONByteCursor.openBrace else { return false }
             index += 1
             skipWhitespace()
             var sawMembers = false
-            if byte == closeBrace {
+            if byte == JSONByteCursor.closeBrace {
                 return false  // no members: the tree path rejects the page
             }
             while true {
-                guard byte == quote else { return false }
+                guard byte == JSONByteCursor.quote else { return false }
                 let keyStart = index + 1
                 guard string() else { return false }
                 let isMembers = index - 1 - keyStart == 7 && Self.matches(base + keyStart, "members")
                 skipWhitespace()
-                guard byte == colon else { return false }
+                guard byte == JSONByteCursor.colon else { return false }
                 index += 1
                 skipWhitespace()
                 if isMembers {
-                    guard byte == openBracket else { return false }
+                    guard byte == JSONByteCursor.openBracket else { return false }
                     receipts.removeAll(keepingCapacity: true)
                     guard members() else { return false }
                     sawMembers = true
@@ -248,8 +238,8 @@ extension AcubeReceiptsPageScanner {
                 skipWhitespace()
                 let separator = byte
                 index += 1
-                if separator == closeBrace { break }
-                guard separator == comma else { return false }
+                if separator == JSONByteCursor.closeBrace { break }
+                guard separator == JSONByteCursor.comma else { return false }
                 skipWhitespace()
             }
             skipWhitespace()
@@ -260,19 +250,19 @@ extension AcubeReceiptsPageScanner {
         mutating func members() -> Bool {
             index += 1
             skipWhitespace()
-            if byte == closeBracket {
+            if byte == JSONByteCursor.closeBracket {
                 index += 1
                 return true
             }
             receipts.reserveCapacity(1000)
             while true {
-                guard byte == openBrace, let receipt = member() else { return false }
+                guard byte == JSONByteCursor.openBrace, let receipt = member() else { return false }
                 receipts.append(receipt)
                 skipWhitespace()
                 let separator = byte
                 index += 1
-                if separator == closeBracket { return true }
-                guard separator == comma else { return false }
+                if separator == JSONByteCursor.closeBracket { return true }
+                guard separator == JSONByteCursor.comma else { return false }
                 skipWhitespace()
             }
         }
@@ -290,22 +280,22 @@ extension AcubeReceiptsPageScanner {
             var documentDatetime = Span()
             var parentUuid = Span()
             // `{}` has no uuid: the tree path rejects it.
-            guard byte == quote else { return nil }
+            guard byte == JSONByteCursor.quote else { return nil }
             while true {
                 let keyStart = index + 1
                 guard string() else { return nil }
                 let keyLength = index - 1 - keyStart
                 skipWhitespace()
-                guard byte == colon else { return nil }
+                guard byte == JSONByteCursor.colon else { return nil }
                 index += 1
                 skipWhitespace()
                 let valueStart = index
                 let span: Span
                 switch byte {
-                case quote:
+                case JSONByteCursor.quote:
                     guard string() else { return nil }
                     span = Span(kind: .string, start: valueStart + 1, end: index - 1)
-                case minus, zero...UInt8(ascii: "9"):
+                case JSONByteCursor.minus, JSONByteCursor.zero...UInt8(ascii: "9"):
                     guard number() else { return nil }
                     span = Span(kind: .number, start: valueStart, end: index)
                 case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
@@ -331,10 +321,10 @@ extension AcubeReceiptsPageScanner {
                 skipWhitespace()
                 let separator = byte
                 index += 1
-                if separator == closeBrace { break }
-                guard separator == comma else { return nil }
+                if separator == JSONByteCursor.closeBrace { break }
+                guard separator == JSONByteCursor.comma else { return nil }
                 skipWhitespace()
-                guard byte == quote else { return nil }
+                guard byte == JSONByteCursor.quote else { return nil }
             }
             // The tree path's order of checks does not matter here: any failure sends the page there.
             guard uuid.hasText, let kind = kind(type), documentDatetime.hasText,

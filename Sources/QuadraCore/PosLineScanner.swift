@@ -98,15 +98,6 @@ extension PosLineScanner {
 
     // MARK: - The validating pass
 
-    fileprivate static let quote = UInt8(ascii: "\"")
-    fileprivate static let comma = UInt8(ascii: ",")
-    fileprivate static let colon = UInt8(ascii: ":")
-    fileprivate static let openBrace = UInt8(ascii: "{")
-    fileprivate static let closeBrace = UInt8(ascii: "}")
-    fileprivate static let closeBracket = UInt8(ascii: "]")
-    fileprivate static let minus = UInt8(ascii: "-")
-    fileprivate static let zero = UInt8(ascii: "0")
-
     /// The line's cursor: the shared JSON grammar, plus what only this scanner does (below, at file scope).
     fileprivate typealias ByteScanner = JSONByteCursor
 
@@ -223,14 +214,14 @@ extension PosLineScanner {
         /// `Int64(text) >= 0` over a JSON number's text: digits that fit in 64 bits, or `-0`.
         func cents(_ span: Span) -> Money? {
             guard span.kind == .integer else { return nil }
-            if base[span.start] == minus {
+            if base[span.start] == JSONByteCursor.minus {
                 // After a minus, the grammar allows only `0` or a non-zero (so negative) value.
-                return span.end - span.start == 2 && base[span.start + 1] == zero ? Money(cents: 0) : nil
+                return span.end - span.start == 2 && base[span.start + 1] == JSONByteCursor.zero ? Money(cents: 0) : nil
             }
             var value: Int64 = 0
             for position in span.start..<span.end {
                 let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
-                let (next, carry) = tens.addingReportingOverflow(Int64(base[position] &- zero))
+                let (next, carry) = tens.addingReportingOverflow(Int64(base[position] &- JSONByteCursor.zero))
                 guard !overflow, !carry else { return nil }
                 value = next
             }
@@ -294,23 +285,23 @@ extension PosLineScanner {
             // The array was validated by the scan; this pass reads its objects' keys.
             var scanner = ByteScanner(base: base, end: span.end, index: span.start + 1)
             scanner.skipWhitespace()
-            guard scanner.byte != closeBracket else { return nil }
+            guard scanner.byte != JSONByteCursor.closeBracket else { return nil }
             var lines: [VatAmount] = []
             while true {
-                guard scanner.byte == openBrace else { return nil }
+                guard scanner.byte == JSONByteCursor.openBrace else { return nil }
                 scanner.index += 1
                 scanner.skipWhitespace()
                 var vat = Span()
                 var gross = Span()
-                if scanner.byte == closeBrace {
+                if scanner.byte == JSONByteCursor.closeBrace {
                     scanner.index += 1
                 } else {
                     while true {
                         let keyStart = scanner.index + 1
-                        guard scanner.byte == quote, scanner.string() else { return nil }
+                        guard scanner.byte == JSONByteCursor.quote, scanner.string() else { return nil }
                         let keyLength = scanner.index - 1 - keyStart
                         scanner.skipWhitespace()
-                        guard scanner.byte == colon else { return nil }
+                        guard scanner.byte == JSONByteCursor.colon else { return nil }
                         scanner.index += 1
                         scanner.skipWhitespace()
                         guard let value = scanner.span(depth: 4) else { return nil }
@@ -322,8 +313,8 @@ extension PosLineScanner {
                         scanner.skipWhitespace()
                         let separator = scanner.byte
                         scanner.index += 1
-                        if separator == closeBrace { break }
-                        guard separator == comma else { return nil }
+                        if separator == JSONByteCursor.closeBrace { break }
+                        guard separator == JSONByteCursor.comma else { return nil }
                         scanner.skipWhitespace()
                     }
                 }
@@ -334,8 +325,8 @@ extension PosLineScanner {
                 scanner.skipWhitespace()
                 let separator = scanner.byte
                 scanner.index += 1
-                if separator == closeBracket { return lines }
-                guard separator == comma else { return nil }
+                if separator == JSONByteCursor.closeBracket { return lines }
+                guard separator == JSONByteCursor.comma else { return nil }
                 scanner.skipWhitespace()
             }
         }
@@ -395,23 +386,23 @@ extension JSONByteCursor {
     /// The line: one object, white space around it, its known keys recorded in `fields`.
     fileprivate mutating func topLevelObject(into fields: inout PosLineScanner.Fields) -> Bool {
         skipWhitespace()
-        guard byte == Self.openBrace else { return false }
+        guard byte == JSONByteCursor.openBrace else { return false }
         index += 1
         skipWhitespace()
         // `{}` has no event: the strict path rejects it.
-        guard byte == Self.quote else { return false }
+        guard byte == JSONByteCursor.quote else { return false }
         while true {
             let keyStart = index + 1
             guard string() else { return false }
             let key = Self.posKey(base + keyStart, index - 1 - keyStart)
             skipWhitespace()
-            guard byte == Self.colon else { return false }
+            guard byte == JSONByteCursor.colon else { return false }
             index += 1
             skipWhitespace()
             let valueStart = index
             let value: PosLineScanner.Span
             // Strings first, inline: most values are strings.
-            if byte == Self.quote {
+            if byte == JSONByteCursor.quote {
                 guard string() else { return false }
                 value = PosLineScanner.Span(kind: .string, start: valueStart + 1, end: index - 1)
             } else {
@@ -422,10 +413,10 @@ extension JSONByteCursor {
             skipWhitespace()
             let separator = byte
             index += 1
-            if separator == Self.closeBrace { break }
-            guard separator == Self.comma else { return false }
+            if separator == JSONByteCursor.closeBrace { break }
+            guard separator == JSONByteCursor.comma else { return false }
             skipWhitespace()
-            guard byte == Self.quote else { return false }
+            guard byte == JSONByteCursor.quote else { return false }
         }
         skipWhitespace()
         return index == end

@@ -43,8 +43,8 @@ public struct SaleFacts: Sendable {
         }
     }
 
+    /// Adds the facts of one partition's judge (whose names are still positions, not bits).
     mutating func merge(_ other: SaleFacts) {
-        named.merge(other.named) { zip($0, $1).map { $0 | $1 } }
         for (pem, entry) in other.namedPositions {
             for position in entry.positions {
                 named[pem, default: Array(repeating: 0, count: (entry.count + 63) / 64)][Int(position) / 64] |=

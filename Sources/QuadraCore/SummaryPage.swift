@@ -7,15 +7,7 @@ public enum SummaryPage {
         var total = DayStats(key: PemDay(pem: "", day: FiscalDay(year: 1970, month: 1, day: 1)))
         var rows: [[String: String]] = []
         for day in days {
-            total.sales += day.sales
-            total.salesAmount += day.salesAmount
-            total.paid += day.paid
-            total.paidAmount += day.paidAmount
-            total.receipted += day.receipted
-            total.receiptedAmount += day.receiptedAmount
-            total.offline += day.offline
-            total.offlineAmount += day.offlineAmount
-            for (severity, count) in day.findings { total.findings[severity, default: 0] += count }
+            total = total.adding(day)
             var row = figures(day)
             row["pem"] = day.key.pem
             row["day"] = day.key.day.description
