@@ -215,7 +215,7 @@ public struct NightGenerator {
     // MARK: - Lines
 
     private func create(_ url: URL) throws -> URL {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         return url
     }
 

@@ -294,7 +294,7 @@ public struct NightReader: Sendable {
         }
         return names.filter { !$0.hasPrefix(".") }.sorted().map { name in
             var childIsDirectory: ObjCBool = false
-            FileManager.default.fileExists(
+            _ = FileManager.default.fileExists(
                 atPath: folder.appendingPathComponent(name).path, isDirectory: &childIsDirectory)
             return (name, childIsDirectory.boolValue)
         }

@@ -6,7 +6,7 @@
 /// from every receipt event read), registers, A-Cube receipts. Judging also finds conflicting records and gathers
 /// the facts the night-wide rules need; then those rules run: registers, the A-Cube side, client windows,
 /// missing A-Cube data, refused submissions.
-public struct Reconciler {
+public struct Reconciler: Sendable {
     private let inputs: NightInputs
     private let context: ReconcileContext
     private var index: ReconcileIndex
@@ -49,18 +49,15 @@ public struct Reconciler {
         -> [JudgedPartition]
     {
         try ParallelWork.map(count: spilled.partitionCount, workers: workers) { partition in
-            var ledger = SaleLedger()
             var conflicts: [(file: Int, diagnostic: Diagnostic)] = []
             var receiptConflict = false
-            for item in try spilled.records(partition: partition) {
-                let location = SourceLocation(file: spilled.files[item.file], line: item.line)
-                if let conflict = ledger.add(item.record, at: location) {
-                    conflicts.append((item.file, Diagnostic(location: location, message: conflict)))
-                    if case .receiptIssued = item.record.event { receiptConflict = true }
-                }
-            }
             var judge = SaleJudge(index: index)
-            judge.judge(ledger)
+            try spilled.forEachSale(partition: partition) { conflict in
+                conflicts.append((conflict.file, Diagnostic(location: conflict.location, message: conflict.message)))
+                if case .receiptIssued = conflict.event { receiptConflict = true }
+            } _: { sale in
+                judge.judge(sale)
+            }
             return JudgedPartition(judge: judge, conflicts: conflicts, receiptConflict: receiptConflict)
         }
     }
@@ -68,12 +65,11 @@ public struct Reconciler {
     /// The client-window marks of the records that stand (repeats once, conflicting records left out).
     private static func exactMarks(_ spilled: SpilledSales, workers: Int) throws -> ClientMarks {
         let parts = try ParallelWork.map(count: spilled.partitionCount, workers: workers) { partition in
-            var ledger = SaleLedger()
-            for item in try spilled.records(partition: partition) {
-                _ = ledger.add(item.record, at: SourceLocation(file: spilled.files[item.file], line: item.line))
-            }
             var marks = ClientMarks()
-            for sale in ledger.sales.values { marks.add(sale) }
+            try spilled.forEachSale(partition: partition) { _ in
+            } _: {
+                marks.add($0)
+            }
             return marks
         }
         var marks = ClientMarks()
@@ -125,7 +121,11 @@ public struct Reconciler {
         }
         openAttempts.sort { ($0.terminal, $0.sale, $0.posRefId) < ($1.terminal, $1.sale, $1.posRefId) }
         evaluateRegisters()
-        for pem in inputs.acube.keys.sorted() { evaluateAcubeSide(pem) }
+        let pems = inputs.acube.keys.sorted()
+        let reconciler = self
+        for part in try ParallelWork.map(count: pems.count, workers: workers, { reconciler.acubeSide(pems[$0]) }) {
+            findings.append(contentsOf: part)
+        }
         evaluateClientWindows()
         evaluateMissingAcubeData(salesWithoutAcube)
         evaluateRejectedSubmissions()
@@ -192,8 +192,11 @@ public struct Reconciler {
 
     // MARK: - A-Cube side
 
-    private mutating func evaluateAcubeSide(_ pem: String) {
-        guard let data = inputs.acube[pem] else { return }
+    /// The findings of one PEM's A-Cube data: offline windows, incidents, orphan receipts, receipts dated inside
+    /// an offline window, journals.
+    private func acubeSide(_ pem: String) -> [Finding] {
+        var findings: [Finding] = []
+        guard let data = inputs.acube[pem] else { return findings }
         for window in index.platformWindows[pem] ?? [] {
             let endText = window.end.map { zone.format($0) } ?? "still open at \(zone.format(asOf))"
             findings.append(
@@ -212,8 +215,11 @@ public struct Reconciler {
         }
         let platform = index.platformWindows[pem] ?? []
         let table = data.receipts
+        let named = facts.named[pem]
         for position in 0..<table.count {
-            let orphan = table.isSale(at: position) && !facts.isNamed(pem: pem, index: position, acube: inputs.acube)
+            let orphan =
+                table.isSale(at: position)
+                && !facts.isNamed(pem: pem, index: position, acube: inputs.acube, bits: named)
             let at = table.documentAt(position)
             let window = platform.first { $0.contains(at, asOf: asOf) }
             guard orphan || window != nil else { continue }
@@ -240,10 +246,11 @@ public struct Reconciler {
                         subjectRest: [receipt.uuid]))
             }
         }
-        evaluateJournals(pem, data: data)
+        evaluateJournals(pem, data: data, into: &findings)
+        return findings
     }
 
-    private mutating func evaluateJournals(_ pem: String, data: AcubeData) {
+    private func evaluateJournals(_ pem: String, data: AcubeData, into findings: inout [Finding]) {
         let openDays = Set(data.journals.filter(\.isOpen).map(\.date))
         guard !openDays.isEmpty else { return }
         var firstDocument: [FiscalDay: Instant] = [:]
@@ -332,8 +339,16 @@ struct ReconcileIndex: Sendable {
     let incidents: [CommunicationIncident]
     let clientWindows: [String: [OfflineWindow]]
     let voidedUuids: Set<String>
-    /// Each PEM's A-Cube receipts (a PEM with an A-Cube folder has a table, maybe empty).
-    let receiptTables: [String: AcubeReceiptTable]
+    /// What a sale's judge needs of each PEM, in one lookup.
+    private let pems: [String: PemView]
+
+    /// A PEM's A-Cube receipts (nil: the PEM has no A-Cube folder; a folder gives a table, maybe empty) and its
+    /// offline windows.
+    struct PemView: Sendable {
+        var receipts: AcubeReceiptTable?
+        var platformWindows: [OfflineWindow] = []
+        var clientWindows: [OfflineWindow] = []
+    }
 
     init(inputs: NightInputs, context: ReconcileContext, clientWindows: [String: [OfflineWindow]]) {
         self.context = context
@@ -353,7 +368,10 @@ struct ReconcileIndex: Sendable {
         self.incidents = incidents
         self.voidedUuids = voidedUuids
         self.clientWindows = clientWindows
-        receiptTables = inputs.acube.mapValues(\.receipts)
+        var pems: [String: PemView] = inputs.acube.mapValues { PemView(receipts: $0.receipts) }
+        for (pem, windows) in platformWindows { pems[pem, default: PemView()].platformWindows = windows }
+        for (pem, windows) in clientWindows { pems[pem, default: PemView()].clientWindows = windows }
+        self.pems = pems
     }
 
     /// The (PEM, sale) pairs that registers name.
@@ -361,12 +379,15 @@ struct ReconcileIndex: Sendable {
         Set(registers.compactMap { entry in entry.sale.map { PemSale(pem: entry.pem, sale: $0) } })
     }
 
-    /// The offline window of `pem` (platform first, then client) that holds `instant`.
-    func window(pem: String, containing instant: Instant) -> OfflineWindow? {
-        if let window = platformWindows[pem]?.first(where: { $0.contains(instant, asOf: context.asOf) }) {
+    /// What the index holds for `pem` (nothing at all for a PEM it does not know).
+    func pem(_ pem: String) -> PemView { pems[pem] ?? PemView() }
+
+    /// The offline window of a PEM (platform first, then client) that holds `instant`.
+    func window(_ pem: PemView, containing instant: Instant) -> OfflineWindow? {
+        if let window = pem.platformWindows.first(where: { $0.contains(instant, asOf: context.asOf) }) {
             return window
         }
-        return clientWindows[pem]?.first { $0.contains(instant, asOf: context.asOf) }
+        return pem.clientWindows.first { $0.contains(instant, asOf: context.asOf) }
     }
 
     /// An emergency report covers (PEM, day) when the store records its submission or A-Cube lists one that day.

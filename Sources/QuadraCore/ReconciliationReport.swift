@@ -40,7 +40,7 @@ public struct ReconciliationReport: Sendable {
     /// How many findings carry each code, for every code that occurs, sorted by code.
     public var countsByCode: [(code: FindingCode, count: Int)] {
         var counts: [FindingCode: Int] = [:]
-        for finding in findings { counts[finding.code, default: 0] += 1 }
+        for index in findings.indices { counts[findings[index].code, default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 

@@ -52,7 +52,7 @@ public struct SHA256: @unchecked Sendable {
         let pointer = uniqueContext()
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(pointer, $0.baseAddress, &length) }
+        _ = digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(pointer, $0.baseAddress, &length) }
         EVP_DigestInit_ex(pointer, EVP_sha256(), nil)
         return digest
     }

@@ -28,16 +28,17 @@ public struct SaleFacts: Sendable {
     }
 
     /// Notes what the night-wide rules need of `sale` beyond its receipts' names.
-    mutating func add(_ sale: SaleRecord, registerSales: Set<PemSale>, zone: FiscalTimeZone) {
+    /// `inRegister`: a register names the sale (its PEM and sale id).
+    mutating func add(_ sale: SaleRecord, inRegister: Bool, zone: FiscalTimeZone) {
         for receipt in sale.receipts {
             let event = receipt.event
             let key = PemDay(pem: event.pem, day: zone.fiscalDay(of: event.at))
             if let first = firstPosDocument[key], first <= event.at { continue }
             firstPosDocument[key] = event.at
         }
-        if !registerSales.isEmpty, let pem = sale.sale?.pem {
+        if inRegister, let pem = sale.sale?.pem {
             let key = PemSale(pem: pem, sale: sale.saleId)
-            if registerSales.contains(key), registerTerminals[key].map({ sale.terminal < $0 }) ?? true {
+            if registerTerminals[key].map({ sale.terminal < $0 }) ?? true {
                 registerTerminals[key] = sale.terminal
             }
         }
@@ -46,19 +47,20 @@ public struct SaleFacts: Sendable {
     /// Adds the facts of one partition's judge (whose names are still positions, not bits).
     mutating func merge(_ other: SaleFacts) {
         for (pem, entry) in other.namedPositions {
-            for position in entry.positions {
-                named[pem, default: Array(repeating: 0, count: (entry.count + 63) / 64)][Int(position) / 64] |=
-                    1 << UInt64(position % 64)
-            }
+            // Taken out while it is filled, so the dictionary is looked up once per PEM, not once per position.
+            var bits = named.removeValue(forKey: pem) ?? Array(repeating: 0, count: (entry.count + 63) / 64)
+            for position in entry.positions { bits[Int(position) / 64] |= 1 << UInt64(position % 64) }
+            named[pem] = bits
         }
         strayNames.formUnion(other.strayNames)
         firstPosDocument.merge(other.firstPosDocument) { min($0, $1) }
         registerTerminals.merge(other.registerTerminals) { min($0, $1) }
     }
 
-    /// Whether some `receipt_issued` names the A-Cube receipt at `index` of `pem`'s table.
-    func isNamed(pem: String, index: Int, acube: [String: AcubeData]) -> Bool {
-        if let bits = named[pem], bits[index / 64] & (1 << UInt64(index % 64)) != 0 { return true }
+    /// Whether some `receipt_issued` names the A-Cube receipt at `index` of `pem`'s table. `bits` is
+    /// `named[pem]`, looked up once by a caller that asks about many receipts of one PEM.
+    func isNamed(pem: String, index: Int, acube: [String: AcubeData], bits: [UInt64]?) -> Bool {
+        if let bits, bits[index / 64] & (1 << UInt64(index % 64)) != 0 { return true }
         guard let uuid = acube[pem]?.receipts.uuid(at: index) else { return false }
         if strayNames.contains(uuid) { return true }
         // The same uuid under another PEM, named there (A-Cube uuids are unique, so this is for odd exports).

@@ -21,19 +21,27 @@ struct SaleJudge: Sendable {
     /// Judges every sale of `ledger`. In no particular order: findings are put in report order at the end, and
     /// the other results are sums or sorted later.
     mutating func judge(_ ledger: SaleLedger) {
-        for sale in ledger.sales.values {
-            if !evaluate(sale) {
-                // Receipts of a sale with no `sale` event are not judged, but they still name A-Cube receipts.
-                for receipt in sale.receipts {
-                    let table = index.receiptTables[receipt.event.pem]
-                    facts.noteNamed(
-                        pem: receipt.event.pem, uuid: receipt.event.receiptUuid,
-                        position: table?.index(of: receipt.event.receiptUuid), tableCount: table?.count ?? 0)
-                }
+        for sale in ledger.sales.values { judge(sale) }
+    }
+
+    /// Judges one sale.
+    mutating func judge(_ sale: SaleRecord) {
+        // What the index knows of the sale's PEM and whether a register names the sale: looked up once.
+        let pem = sale.sale.map { index.pem($0.pem) }
+        let inRegister =
+            !index.registerSales.isEmpty
+            && sale.sale.map { index.registerSales.contains(PemSale(pem: $0.pem, sale: sale.saleId)) } == true
+        if !evaluate(sale, pem: pem ?? ReconcileIndex.PemView(), inRegister: inRegister) {
+            // Receipts of a sale with no `sale` event are not judged, but they still name A-Cube receipts.
+            for receipt in sale.receipts {
+                let table = index.pem(receipt.event.pem).receipts
+                facts.noteNamed(
+                    pem: receipt.event.pem, uuid: receipt.event.receiptUuid,
+                    position: table?.index(of: receipt.event.receiptUuid), tableCount: table?.count ?? 0)
             }
-            facts.add(sale, registerSales: index.registerSales, zone: zone)
-            if let pem = sale.sale?.pem, index.receiptTables[pem] == nil { salesWithoutAcube[pem, default: 0] += 1 }
         }
+        facts.add(sale, inRegister: inRegister, zone: zone)
+        if let saleEvent = sale.sale, pem?.receipts == nil { salesWithoutAcube[saleEvent.pem, default: 0] += 1 }
     }
 
     // MARK: - Sales and attempts
@@ -44,9 +52,9 @@ struct SaleJudge: Sendable {
         case unknown
     }
 
-    /// Judges one sale; false when it has no `sale` event (its receipts were then not looked at).
-    @discardableResult
-    private mutating func evaluate(_ sale: SaleRecord) -> Bool {
+    /// Judges one sale; false when it has no `sale` event (its receipts were then not looked at). `pemView` is what
+    /// the index holds for the PEM of its `sale` event.
+    private mutating func evaluate(_ sale: SaleRecord, pem pemView: ReconcileIndex.PemView, inRegister: Bool) -> Bool {
         let saleEvent = sale.sale
         let pem = saleEvent?.pem
         let day = (saleEvent?.at ?? sale.attempts.first?.at ?? sale.receipts.first?.event.at).map {
@@ -86,10 +94,12 @@ struct SaleJudge: Sendable {
         let paid = saleEvent.payment != .electronic || !approvedAttempts.isEmpty
         let unpaid = saleEvent.payment == .electronic && allDeclined
         let key = PemDay(pem: saleEvent.pem, day: day)
-        let window = offlineWindow(of: sale, saleEvent: saleEvent)
+        let window = offlineWindow(of: sale, saleEvent: saleEvent, pem: pemView)
         stats[key, default: DayStats(key: key)].add(
             sale: saleEvent.total, paid: paid, receipted: !sale.receipts.isEmpty, offline: window != nil)
-        evaluateReceipts(sale, saleEvent: saleEvent, day: day, paid: paid, unpaid: unpaid, offlineWindow: window)
+        evaluateReceipts(
+            sale, saleEvent: saleEvent, day: day, paid: paid, unpaid: unpaid, offlineWindow: window, pem: pemView,
+            inRegister: inRegister)
         return true
     }
 
@@ -165,11 +175,10 @@ struct SaleJudge: Sendable {
 
     private mutating func evaluateReceipts(
         _ sale: SaleRecord, saleEvent: SaleEvent, day: FiscalDay, paid: Bool, unpaid: Bool,
-        offlineWindow: OfflineWindow?
+        offlineWindow: OfflineWindow?, pem pemView: ReconcileIndex.PemView, inRegister: Bool
     ) {
         let pem = saleEvent.pem
         let hasReceipt = !sale.receipts.isEmpty
-        let inRegister = index.registerSales.contains(PemSale(pem: pem, sale: sale.saleId))
         if paid, !hasReceipt {
             if let window = offlineWindow {
                 if !inRegister {
@@ -203,7 +212,7 @@ struct SaleJudge: Sendable {
         }
         for receipt in sale.receipts {
             let uuid = receipt.event.receiptUuid
-            let table = index.receiptTables[receipt.event.pem]
+            let table = receipt.event.pem == pem ? pemView.receipts : index.pem(receipt.event.pem).receipts
             let position = table?.index(of: uuid)
             facts.noteNamed(pem: receipt.event.pem, uuid: uuid, position: position, tableCount: table?.count ?? 0)
             guard let table else { continue }
@@ -227,10 +236,12 @@ struct SaleJudge: Sendable {
 
     /// The window that makes the sale offline: its `sale` event, or one of its failures (unreachable, timeout,
     /// offline) inside a window of its PEM.
-    private func offlineWindow(of sale: SaleRecord, saleEvent: SaleEvent) -> OfflineWindow? {
-        if let window = index.window(pem: saleEvent.pem, containing: saleEvent.at) { return window }
+    private func offlineWindow(of sale: SaleRecord, saleEvent: SaleEvent, pem: ReconcileIndex.PemView)
+        -> OfflineWindow?
+    {
+        if let window = index.window(pem, containing: saleEvent.at) { return window }
         for failure in sale.failures where failure.reason.marksOfflineSale {
-            if let window = index.window(pem: saleEvent.pem, containing: failure.at) { return window }
+            if let window = index.window(pem, containing: failure.at) { return window }
         }
         return nil
     }

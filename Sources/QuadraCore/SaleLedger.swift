@@ -19,13 +19,15 @@ public struct SaleLedger: Sendable {
         guard let saleId = record.sale else { return nil }
         let key = SaleKey(terminal: record.terminal, sale: saleId)
         // Modified in place (one lookup, no copy of the record).
-        return Self.add(
+        return Self.apply(
             event, saleId: saleId, terminal: record.terminal, at: source,
             to: &sales[key, default: SaleRecord(terminal: record.terminal, saleId: saleId)])
     }
 
-    /// Static, so that no copy of `self` (and of its dictionary) is alive while the record is modified in place.
-    private static func add(
+    /// Adds one event of the sale `saleId` of `terminal` to `sale`; returns a rejection message when it conflicts
+    /// with an event already added. Static, so that no copy of a ledger (and of its dictionary) is alive while a
+    /// record in it is modified in place.
+    static func apply(
         _ event: PosEvent, saleId: String, terminal: String, at source: SourceLocation, to sale: inout SaleRecord
     ) -> String? {
         switch event {

@@ -1,5 +1,5 @@
 /// A sale as the POS logs tell it: its `sale` event, its payment attempts, its receipt events.
-public struct SaleRecord: Sendable {
+public struct SaleRecord: Sendable, Equatable {
     /// An attempt: its request and response as logged (either may be missing).
     public struct Attempt: Sendable, Hashable {
         public var posRefId: String

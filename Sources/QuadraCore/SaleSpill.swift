@@ -47,29 +47,186 @@ public final class SpilledSales: @unchecked Sendable {
     /// The bytes spilled, over every partition.
     public var spilledBytes: Int { chunks.reduce(0) { $0 + $1.reduce(0) { $0 + $1.length } } }
 
-    /// The records of one partition, in read order (file, then line).
+    /// The records of one partition, in read order (file, then line). Every record is decoded: for tests and
+    /// `materializedLedger`; reconciling walks the partition sale by sale with `forEachSale`.
     public func records(partition: Int) throws -> [SpilledRecord] {
+        let bytes = try partitionBytes(partition)
+        defer { bytes.deallocate() }
         var records: [SpilledRecord] = []
-        for chunk in chunks[partition] {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk.length, alignment: 8)
-            defer { buffer.deallocate() }
-            var done = 0
-            while done < chunk.length {
-                let count = pread(
-                    chunk.descriptor, buffer.baseAddress.unsafelyUnwrapped + done, chunk.length - done,
-                    off_t(chunk.offset) + off_t(done))
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else {
-                    throw NightReadError(message: "the temporary spill file could not be read back: \(errnoText())")
-                }
-                done += count
-            }
-            var decoder = SpillDecoder(bytes: UnsafeRawBufferPointer(buffer))
-            while !decoder.isAtEnd { records.append(decoder.next()) }
+        var offset = 0
+        while offset < bytes.count {
+            let header = SpillDecoder.header(UnsafeRawBufferPointer(bytes), at: offset)
+            records.append(SpillDecoder.record(UnsafeRawBufferPointer(bytes), header))
+            offset += header.length
         }
         // Each worker wrote its files in order; restore the order of a sequential read across workers.
         records.sort { $0.file != $1.file ? $0.file < $1.file : $0.line < $1.line }
         return records
+    }
+
+    /// Walks the sales of one partition: each sale's records are put in read order (file, then line) and folded
+    /// into a `SaleRecord` by the ledger's rules (a repeat counts once, a conflicting record is handed to
+    /// `conflict` and left out), then the sale is handed to `body`. Sales come in no particular order; records
+    /// without a sale (`pos_started`) are skipped.
+    ///
+    /// Nothing is decoded to find the sales: each record's header is read in place and its sale's 64-bit hash of
+    /// (terminal, sale) looked up in an open-addressing table that chains the records of each hash in the order
+    /// they lie in the partition. Then a hash at a time, its records are put in (file, line) order, decoded and
+    /// folded; records whose hashes collide are told apart by their bytes.
+    ///
+    /// `keyHash` is for tests, which make every hash collide.
+    public func forEachSale(
+        partition: Int, keyHash: KeyHash = SpillDecoder.keyHash, conflict: (_ record: SpilledConflict) -> Void,
+        _ body: (SaleRecord) -> Void
+    ) throws {
+        let storage = try partitionBytes(partition)
+        defer { storage.deallocate() }
+        let bytes = UnsafeRawBufferPointer(storage)
+        var entries: [SpillEntry] = []
+        entries.reserveCapacity(bytes.count / 64)
+        var offset = 0
+        while offset < bytes.count {
+            let header = SpillDecoder.header(bytes, at: offset)
+            if let sale = header.sale, header.tag != SpillEncoder.posStartedTag {
+                entries.append(
+                    SpillEntry(
+                        hash: keyHash(bytes, header.terminal, sale),
+                        file: header.file, line: header.line, offset: offset))
+            }
+            offset += header.length
+        }
+        let groups = HashChains(entries)
+        var group: [SpillEntry] = []
+        for head in groups.heads {
+            group.removeAll(keepingCapacity: true)
+            var link = head
+            while link >= 0 {
+                group.append(entries[Int(link)])
+                link = groups.next[Int(link)]
+            }
+            // Read order: a sale's records usually come from one file, already in order.
+            if group.indices.dropFirst().contains(where: { !SpillEntry.readOrder(group[$0 - 1], group[$0]) }) {
+                group.sort(by: SpillEntry.readOrder)
+            }
+            let first = SpillDecoder.header(bytes, at: group[0].offset)
+            if group.allSatisfy({ SpillDecoder.sameSale(bytes, first, SpillDecoder.header(bytes, at: $0.offset)) }) {
+                body(sale(group[...], bytes, conflict: conflict))
+                continue
+            }
+            // A hash collision: split the group by the exact (terminal, sale), keeping the read order.
+            var remaining = group
+            while let headEntry = remaining.first {
+                let headHeader = SpillDecoder.header(bytes, at: headEntry.offset)
+                let isSame = { (entry: SpillEntry) in
+                    SpillDecoder.sameSale(bytes, headHeader, SpillDecoder.header(bytes, at: entry.offset))
+                }
+                body(sale(remaining.filter(isSame)[...], bytes, conflict: conflict))
+                remaining.removeAll(where: isSame)
+            }
+        }
+    }
+
+    /// Folds the records of one sale (in read order) into its `SaleRecord`.
+    private func sale(
+        _ entries: ArraySlice<SpillEntry>, _ bytes: UnsafeRawBufferPointer, conflict: (SpilledConflict) -> Void
+    ) -> SaleRecord {
+        let first = SpillDecoder.header(bytes, at: entries[entries.startIndex].offset)
+        let terminal = SpillDecoder.string(bytes, first.terminal)
+        let saleId = SpillDecoder.string(bytes, first.sale.unsafelyUnwrapped)
+        var sale = SaleRecord(terminal: terminal, saleId: saleId)
+        for entry in entries {
+            let header = SpillDecoder.header(bytes, at: entry.offset)
+            let event = SpillDecoder.event(bytes, header)
+            let location = SourceLocation(file: files[entry.file], line: entry.line)
+            if let message = SaleLedger.apply(event, saleId: saleId, terminal: terminal, at: location, to: &sale) {
+                conflict(SpilledConflict(file: entry.file, location: location, message: message, event: event))
+            }
+        }
+        return sale
+    }
+
+    /// The bytes of one partition's chunks, one after the other; the caller deallocates them.
+    private func partitionBytes(_ partition: Int) throws -> UnsafeMutableRawBufferPointer {
+        let total = chunks[partition].reduce(0) { $0 + $1.length }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 8)
+        var position = 0
+        for chunk in chunks[partition] {
+            var done = 0
+            while done < chunk.length {
+                let count = pread(
+                    chunk.descriptor, buffer.baseAddress.unsafelyUnwrapped + position + done, chunk.length - done,
+                    off_t(chunk.offset) + off_t(done))
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else {
+                    buffer.deallocate()
+                    throw NightReadError(message: "the temporary spill file could not be read back: \(errnoText())")
+                }
+                done += count
+            }
+            position += chunk.length
+        }
+        return buffer
+    }
+}
+
+/// The hash that gathers a sale's records: of a record's bytes, its terminal's and its sale id's ranges.
+public typealias KeyHash = (UnsafeRawBufferPointer, Range<Int>, Range<Int>) -> UInt64
+
+/// A spilled record that conflicts with one read before it: where it is, why it is left out, and what it was.
+public struct SpilledConflict {
+    /// The index of its file in `SpilledSales.files`.
+    public var file: Int
+    public var location: SourceLocation
+    public var message: String
+    public var event: PosEvent
+}
+
+/// Where a record is in a partition's bytes, with its sale's hash and where it was read.
+struct SpillEntry {
+    var hash: UInt64
+    var file: Int
+    var line: Int
+    var offset: Int
+
+    static func readOrder(_ lhs: SpillEntry, _ rhs: SpillEntry) -> Bool {
+        lhs.file != rhs.file ? lhs.file < rhs.file : lhs.line < rhs.line
+    }
+}
+
+/// The entries of a partition chained by hash: `heads` has the first entry of each distinct hash (in the order
+/// the hashes first occur), `next` links each entry to the next one with its hash (-1 ends a chain).
+struct HashChains {
+    private(set) var heads: [Int32] = []
+    private(set) var next: [Int32]
+
+    init(_ entries: [SpillEntry]) {
+        next = Array(repeating: -1, count: entries.count)
+        var capacity = 16
+        while capacity < entries.count * 2 { capacity <<= 1 }
+        let mask = capacity - 1
+        // Per slot: the group (index into heads/tails) + 1, 0 when empty.
+        var slots = [Int32](repeating: 0, count: capacity)
+        var tails: [Int32] = []
+        var hashes: [UInt64] = []
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: (entry.hash &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+            while true {
+                let group = Int(slots[slot]) - 1
+                if group < 0 {
+                    slots[slot] = Int32(heads.count + 1)
+                    heads.append(Int32(index))
+                    tails.append(Int32(index))
+                    hashes.append(entry.hash)
+                    break
+                }
+                if hashes[group] == entry.hash {
+                    next[Int(tails[group])] = Int32(index)
+                    tails[group] = Int32(index)
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
     }
 }
 
@@ -83,7 +240,10 @@ func errnoText() -> String {
 final class SpillWriter {
     private let descriptor: Int32
     private var offset: Int64 = 0
-    private var buffers: [[UInt8]]
+    private var buffers: [SpillBuffer]
+    /// Where each record is encoded first: its sale's hash is read from the bytes, then it is copied to its
+    /// partition's buffer.
+    private var scratch = SpillBuffer(capacity: 512)
     private(set) var chunks: [(partition: Int, chunk: SpilledSales.Chunk)] = []
     private let flushSize: Int
     let partitionCount: Int
@@ -103,216 +263,353 @@ final class SpillWriter {
         descriptor = fd
         self.partitionCount = partitionCount
         self.flushSize = flushSize
-        buffers = Array(repeating: [], count: partitionCount)
+        buffers = (0..<partitionCount).map { _ in SpillBuffer(capacity: flushSize + 512) }
+    }
+
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+        scratch.deallocate()
     }
 
     /// The descriptor, handed over to `SpilledSales` (which closes it).
     var fileDescriptor: Int32 { descriptor }
 
     func append(_ record: PosRecord, file: Int, line: Int) throws {
-        let partition = Self.partition(terminal: record.terminal, sale: record.sale ?? "", count: partitionCount)
-        SpillEncoder.encode(record, file: file, line: line, into: &buffers[partition])
+        scratch.count = 0
+        SpillEncoder.encode(record, file: file, line: line, into: &scratch)
+        let encoded = scratch.bytes
+        let header = SpillDecoder.header(encoded, at: 0)
+        let sale = header.sale ?? header.terminal.upperBound..<header.terminal.upperBound
+        // The same sale always lands in the same partition.
+        let partition = Int(
+            SpillDecoder.keyHash(encoded, terminal: header.terminal, sale: sale) % UInt64(partitionCount))
+        buffers[partition].append(encoded)
         if buffers[partition].count >= flushSize { try flush(partition) }
     }
 
     func finish() throws {
-        for partition in 0..<partitionCount where !buffers[partition].isEmpty { try flush(partition) }
-        buffers = []
+        for partition in 0..<partitionCount where buffers[partition].count > 0 { try flush(partition) }
     }
 
     private func flush(_ partition: Int) throws {
-        let length = buffers[partition].count
-        try buffers[partition].withUnsafeBytes { bytes in
-            var done = 0
-            while done < length {
-                let count = write(descriptor, bytes.baseAddress.unsafelyUnwrapped + done, length - done)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else {
-                    throw NightReadError(
-                        message: "cannot write the temporary spill file (\(errnoText())); set TMPDIR to a folder"
-                            + " with room for about half the POS logs' size")
-                }
-                done += count
+        let bytes = buffers[partition].bytes
+        var done = 0
+        while done < bytes.count {
+            let count = write(descriptor, bytes.baseAddress.unsafelyUnwrapped + done, bytes.count - done)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                throw NightReadError(
+                    message: "cannot write the temporary spill file (\(errnoText())); set TMPDIR to a folder"
+                        + " with room for about half the POS logs' size")
             }
+            done += count
         }
-        chunks.append((partition, SpilledSales.Chunk(descriptor: descriptor, offset: offset, length: length)))
-        offset += Int64(length)
-        buffers[partition].removeAll(keepingCapacity: true)
+        chunks.append((partition, SpilledSales.Chunk(descriptor: descriptor, offset: offset, length: bytes.count)))
+        offset += Int64(bytes.count)
+        buffers[partition].count = 0
+    }
+}
+
+/// A growable byte buffer in memory of its own, for encoding without the checks of an array. Its owner
+/// deallocates it (copies share the memory).
+struct SpillBuffer {
+    private(set) var base: UnsafeMutableRawPointer
+    var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
     }
 
-    /// The partition of a sale: FNV-1a of terminal and sale id, so the same sale always lands in the same one.
-    static func partition(terminal: String, sale: String, count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in terminal.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        hash = (hash ^ 0xff) &* 0x100_0000_01b3
-        for byte in sale.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(hash % UInt64(count))
+    func deallocate() { base.deallocate() }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var grown = capacity * 2
+        while count + extra > grown { grown *= 2 }
+        let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
+        moved.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        reserve(1)
+        base.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func u32(_ value: UInt32) {
+        reserve(4)
+        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt32.self)
+        count += 4
+    }
+
+    @inline(__always)
+    mutating func i64(_ value: Int64) {
+        reserve(8)
+        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: Int64.self)
+        count += 8
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// A 32-bit length, then the UTF-8 bytes.
+    mutating func string(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            u32(UInt32(utf8.count))
+            append(UnsafeRawBufferPointer(utf8))
+        }
     }
 }
 
 // MARK: - Encoding
 
-/// The spill format of one record: tag, file, line, terminal, sale, then the event's fields. Integers are
-/// little-endian; strings are a 32-bit length and UTF-8 bytes. Only this process reads it back.
+/// The spill format of one record: its length in bytes (32 bits), tag, file (32 bits), line, terminal, sale, then
+/// the event's fields. Integers are little-endian and 64 bits unless said; strings are a 32-bit length and UTF-8
+/// bytes; an optional string is a byte (0 absent, 1 present) before it; a VAT code is its index in
+/// `VatCode.listed` (a byte). Only this process reads it back.
 enum SpillEncoder {
-    static func encode(_ record: PosRecord, file: Int, line: Int, into out: inout [UInt8]) {
+    static let posStartedTag: UInt8 = 5
+
+    static func encode(_ record: PosRecord, file: Int, line: Int, into out: inout SpillBuffer) {
+        let start = out.count
+        out.u32(0)  // the record's length, set at the end
         switch record.event {
-        case .sale: out.append(0)
-        case .paymentRequest: out.append(1)
-        case .paymentResponse: out.append(2)
-        case .receiptIssued: out.append(3)
-        case .receiptFailed: out.append(4)
-        case .posStarted: out.append(5)
+        case .sale: out.byte(0)
+        case .paymentRequest: out.byte(1)
+        case .paymentResponse: out.byte(2)
+        case .receiptIssued: out.byte(3)
+        case .receiptFailed: out.byte(4)
+        case .posStarted: out.byte(posStartedTag)
         }
-        int(Int64(file), &out)
-        int(Int64(line), &out)
-        string(record.terminal, &out)
+        out.u32(UInt32(file))
+        out.i64(Int64(line))
+        out.string(record.terminal)
         optionalString(record.sale, &out)
         switch record.event {
         case .sale(let sale):
-            int(sale.at.millis, &out)
-            string(sale.pem, &out)
-            int(sale.total.cents, &out)
-            string(sale.payment.rawValue, &out)
-            int(Int64(sale.lines.count), &out)
+            out.i64(sale.at.millis)
+            out.string(sale.pem)
+            out.i64(sale.total.cents)
+            out.string(sale.payment.rawValue)
+            out.i64(Int64(sale.lines.count))
             for line in sale.lines {
-                string(line.vat.code, &out)
-                int(line.gross.cents, &out)
+                out.byte(UInt8(line.vat.listedIndex))
+                out.i64(line.gross.cents)
             }
         case .paymentRequest(let request):
-            int(request.at.millis, &out)
-            string(request.posRefId, &out)
-            string(request.kind.rawValue, &out)
-            int(request.amount.cents, &out)
+            out.i64(request.at.millis)
+            out.string(request.posRefId)
+            out.string(request.kind.rawValue)
+            out.i64(request.amount.cents)
         case .paymentResponse(let response):
-            int(response.at.millis, &out)
-            string(response.posRefId, &out)
-            out.append(response.success ? 1 : 0)
-            out.append(response.amount == nil ? 0 : 1)
-            int(response.amount?.cents ?? 0, &out)
-            out.append(response.userOverride ? 1 : 0)
+            out.i64(response.at.millis)
+            out.string(response.posRefId)
+            out.byte(response.success ? 1 : 0)
+            out.byte(response.amount == nil ? 0 : 1)
+            out.i64(response.amount?.cents ?? 0)
+            out.byte(response.userOverride ? 1 : 0)
             optionalString(response.hostResponseText, &out)
         case .receiptIssued(let issued):
-            int(issued.at.millis, &out)
-            string(issued.pem, &out)
-            string(issued.receiptUuid, &out)
-            string(issued.documentNumber, &out)
-            int(issued.total.cents, &out)
+            out.i64(issued.at.millis)
+            out.string(issued.pem)
+            out.string(issued.receiptUuid)
+            out.string(issued.documentNumber)
+            out.i64(issued.total.cents)
         case .receiptFailed(let failure):
-            int(failure.at.millis, &out)
-            string(failure.pem, &out)
-            string(failure.reason.rawValue, &out)
+            out.i64(failure.at.millis)
+            out.string(failure.pem)
+            out.string(failure.reason.rawValue)
         case .posStarted(let at):
-            int(at.millis, &out)
+            out.i64(at.millis)
         }
+        out.base.storeBytes(of: UInt32(out.count - start).littleEndian, toByteOffset: start, as: UInt32.self)
     }
 
-    @inline(__always)
-    private static func int(_ value: Int64, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
-    }
-
-    @inline(__always)
-    private static func string(_ text: String, _ out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
-            out.append(contentsOf: bytes)
-        }
-    }
-
-    private static func optionalString(_ text: String?, _ out: inout [UInt8]) {
+    private static func optionalString(_ text: String?, _ out: inout SpillBuffer) {
         if let text {
-            out.append(1)
-            string(text, &out)
+            out.byte(1)
+            out.string(text)
         } else {
-            out.append(0)
+            out.byte(0)
         }
     }
 }
 
-/// Reads back what `SpillEncoder` wrote.
-struct SpillDecoder {
-    private let bytes: UnsafeRawBufferPointer
-    private var index = 0
+/// Reads back what `SpillEncoder` wrote: a record's header in place, then its event when asked.
+public enum SpillDecoder {
+    /// A record's fixed part: where it is and what it belongs to, read without decoding anything.
+    struct Header {
+        var offset: Int
+        var length: Int
+        var tag: UInt8
+        var file: Int
+        var line: Int
+        /// Byte ranges of the terminal and the sale id (nil: the record has no sale).
+        var terminal: Range<Int>
+        var sale: Range<Int>?
+        /// Where the event's fields start.
+        var body: Int
+    }
 
-    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    static func header(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Header {
+        let length = Int(u32(bytes, offset))
+        let tag = bytes[offset + 4]
+        let file = Int(u32(bytes, offset + 5))
+        let line = Int(i64(bytes, offset + 9))
+        var index = offset + 17
+        let terminalCount = Int(u32(bytes, index))
+        let terminal = index + 4..<index + 4 + terminalCount
+        index = terminal.upperBound
+        var sale: Range<Int>?
+        if bytes[index] == 1 {
+            let count = Int(u32(bytes, index + 1))
+            sale = index + 5..<index + 5 + count
+            index = index + 5 + count
+        } else {
+            index += 1
+        }
+        return Header(
+            offset: offset, length: length, tag: tag, file: file, line: line, terminal: terminal, sale: sale,
+            body: index)
+    }
 
-    var isAtEnd: Bool { index >= bytes.count }
+    /// FNV-1a of the terminal, a separator and the sale id: the key that gathers a sale's records.
+    public static func keyHash(_ bytes: UnsafeRawBufferPointer, terminal: Range<Int>, sale: Range<Int>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for index in terminal { hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3 }
+        hash = (hash ^ 0xff) &* 0x100_0000_01b3
+        for index in sale { hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3 }
+        return hash
+    }
 
-    mutating func next() -> SpilledRecord {
-        let tag = byte()
-        let file = Int(int())
-        let line = Int(int())
-        let terminal = string()
-        let sale = optionalString()
-        let at = Instant(millis: int())
-        let event: PosEvent
-        switch tag {
+    /// Whether two records belong to the same sale: the same terminal and sale id, byte for byte.
+    static func sameSale(_ bytes: UnsafeRawBufferPointer, _ left: Header, _ right: Header) -> Bool {
+        guard let leftSale = left.sale, let rightSale = right.sale else { return left.sale == nil && right.sale == nil }
+        return equal(bytes, left.terminal, right.terminal) && equal(bytes, leftSale, rightSale)
+    }
+
+    private static func equal(_ bytes: UnsafeRawBufferPointer, _ left: Range<Int>, _ right: Range<Int>) -> Bool {
+        left.count == right.count
+            && (left.isEmpty
+                || memcmp(
+                    bytes.baseAddress.unsafelyUnwrapped + left.lowerBound,
+                    bytes.baseAddress.unsafelyUnwrapped + right.lowerBound, left.count) == 0)
+    }
+
+    /// The whole record.
+    static func record(_ bytes: UnsafeRawBufferPointer, _ header: Header) -> SpilledRecord {
+        SpilledRecord(
+            record: PosRecord(
+                terminal: string(bytes, header.terminal), sale: header.sale.map { string(bytes, $0) },
+                event: event(bytes, header)),
+            file: header.file, line: header.line)
+    }
+
+    /// The record's event.
+    static func event(_ bytes: UnsafeRawBufferPointer, _ header: Header) -> PosEvent {
+        var reader = Reader(bytes: bytes, index: header.body)
+        let at = Instant(millis: reader.int())
+        switch header.tag {
         case 0:
-            let pem = string()
-            let total = Money(cents: int())
-            let payment = PaymentMethod(rawValue: string()) ?? .cash
-            let count = Int(int())
+            let pem = reader.string()
+            let total = Money(cents: reader.int())
+            let payment = PaymentMethod(rawValue: reader.string()) ?? .cash
+            let count = Int(reader.int())
             var lines: [VatAmount] = []
             lines.reserveCapacity(count)
             for _ in 0..<count {
-                let code = string()
-                let gross = Money(cents: int())
-                if let vat = VatCode(code) { lines.append(VatAmount(vat: vat, gross: gross)) }
+                let vat = VatCode.listed[Int(reader.byte())]
+                lines.append(VatAmount(vat: vat, gross: Money(cents: reader.int())))
             }
-            event = .sale(SaleEvent(at: at, pem: pem, total: total, payment: payment, lines: lines))
+            return .sale(SaleEvent(at: at, pem: pem, total: total, payment: payment, lines: lines))
         case 1:
-            let ref = string()
-            let kind = AttemptKind(rawValue: string()) ?? .purchase
-            event = .paymentRequest(PaymentRequestEvent(at: at, posRefId: ref, kind: kind, amount: Money(cents: int())))
+            let ref = reader.string()
+            let kind = AttemptKind(rawValue: reader.string()) ?? .purchase
+            return .paymentRequest(
+                PaymentRequestEvent(at: at, posRefId: ref, kind: kind, amount: Money(cents: reader.int())))
         case 2:
-            let ref = string()
-            let success = byte() == 1
-            let hasAmount = byte() == 1
-            let cents = int()
-            let userOverride = byte() == 1
-            event = .paymentResponse(
+            let ref = reader.string()
+            let success = reader.byte() == 1
+            let hasAmount = reader.byte() == 1
+            let cents = reader.int()
+            let userOverride = reader.byte() == 1
+            return .paymentResponse(
                 PaymentResponseEvent(
                     at: at, posRefId: ref, success: success, amount: hasAmount ? Money(cents: cents) : nil,
-                    userOverride: userOverride, hostResponseText: optionalString()))
+                    userOverride: userOverride, hostResponseText: reader.optionalString()))
         case 3:
-            let pem = string()
-            let uuid = string()
-            let number = string()
-            event = .receiptIssued(
+            let pem = reader.string()
+            let uuid = reader.string()
+            let number = reader.string()
+            return .receiptIssued(
                 ReceiptIssuedEvent(
-                    at: at, pem: pem, receiptUuid: uuid, documentNumber: number, total: Money(cents: int())))
+                    at: at, pem: pem, receiptUuid: uuid, documentNumber: number, total: Money(cents: reader.int())))
         case 4:
-            let pem = string()
-            event = .receiptFailed(
-                ReceiptFailedEvent(at: at, pem: pem, reason: ReceiptFailureReason(rawValue: string()) ?? .rejected))
+            let pem = reader.string()
+            return .receiptFailed(
+                ReceiptFailedEvent(
+                    at: at, pem: pem, reason: ReceiptFailureReason(rawValue: reader.string()) ?? .rejected))
         default:
-            event = .posStarted(at: at)
+            return .posStarted(at: at)
         }
-        return SpilledRecord(record: PosRecord(terminal: terminal, sale: sale, event: event), file: file, line: line)
+    }
+
+    static func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
     @inline(__always)
-    private mutating func byte() -> UInt8 {
-        defer { index += 1 }
-        return bytes[index]
+    private static func u32(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
+        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
     @inline(__always)
-    private mutating func int() -> Int64 {
-        defer { index += 8 }
-        return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: Int64.self))
+    private static func i64(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> Int64 {
+        Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self))
     }
 
-    private mutating func string() -> String {
-        let count = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)))
-        index += 4
-        defer { index += count }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<index + count]), as: UTF8.self)
-    }
+    /// Reads an event's fields in order.
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var index: Int
 
-    private mutating func optionalString() -> String? {
-        byte() == 1 ? string() : nil
+        @inline(__always)
+        mutating func byte() -> UInt8 {
+            defer { index += 1 }
+            return bytes[index]
+        }
+
+        @inline(__always)
+        mutating func int() -> Int64 {
+            defer { index += 8 }
+            return SpillDecoder.i64(bytes, index)
+        }
+
+        mutating func string() -> String {
+            let count = Int(SpillDecoder.u32(bytes, index))
+            index += 4
+            defer { index += count }
+            return SpillDecoder.string(bytes, index..<index + count)
+        }
+
+        mutating func optionalString() -> String? {
+            byte() == 1 ? string() : nil
+        }
     }
 }

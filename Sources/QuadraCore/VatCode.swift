@@ -29,6 +29,16 @@ public struct VatCode: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var isNatura: Bool { rateHundredths == nil }
 
+    /// Every code there is: the rates A-Cube lists, lowest first, then `N1`…`N6`.
+    static let listed: [VatCode] =
+        acubeRates.sorted().compactMap { VatCode(Money(cents: $0).description) }
+        + (1...6).compactMap { VatCode("N\($0)") }
+
+    /// This code's position in `listed`.
+    var listedIndex: Int {
+        Self.listed.firstIndex { $0.rateHundredths == rateHundredths && $0.code == code } ?? 0
+    }
+
     /// Orders by the code's text, as the contract sorts upload entries by `vat_rate_code`.
     public static func < (lhs: VatCode, rhs: VatCode) -> Bool { lhs.code < rhs.code }
 

@@ -52,9 +52,12 @@ struct NightPipeline {
         let credentials = options.submit ? try options.credentials ?? Self.credentials() : nil
         let logger = options.logger
         let stopwatch = Stopwatch()
-        // 1–4. The night's inputs (the A-Cube receipts, the spilled POS records) are released when this returns,
-        // before the reports are rendered.
-        let reconciliation = try await readAndReconcile(credentials: credentials, stopwatch: stopwatch)
+        // 1–4. The night's inputs (the A-Cube receipts, the spilled POS records) are released on another thread
+        // while the reports are rendered.
+        let night = ReleasedLater(try read())
+        let reconciliation = try await reconcile(
+            night.value.unsafelyUnwrapped, credentials: credentials, stopwatch: stopwatch)
+        night.releaseInBackground()
         // 5. render
         let runId =
             options.pinned
@@ -68,9 +71,10 @@ struct NightPipeline {
         let report = ReconciliationReport(
             run: run, inputs: reconciliation.inputFiles, findings: reconciliation.findings)
         var out = try OutputDirectory(root: options.output)
+        let days = reconciliation.dayStats
         try ReportFiles.write(
             report: report, uploads: reconciliation.uploads, xml: true, into: &out,
-            summaryPage: SummaryPage.render(report, days: reconciliation.dayStats))
+            summaryPage: { SummaryPage.render(report, days: days) }, workers: options.workers)
         logger.info("wrote the reports", metadata: ["seconds": "\(stopwatch.lap())"])
         if let recoverySummary { print(recoverySummary) }
         for line in submissionSummary { print(line) }
@@ -84,14 +88,12 @@ struct NightPipeline {
         return submissionFailure == nil ? report.exitStatus : 2
     }
 
-    /// Stages 1 to 4: read, reconcile, recover (unless offline), submit (with --submit), reconciling again after
-    /// each of the last two.
-    private mutating func readAndReconcile(credentials: AcubeCredentials?, stopwatch: Stopwatch) async throws
-        -> Reconciliation
+    /// Stages 2 to 4: reconcile, recover (unless offline), submit (with --submit), reconciling again after each of
+    /// the last two.
+    private mutating func reconcile(_ inputs: NightInputs, credentials: AcubeCredentials?, stopwatch: Stopwatch)
+        async throws -> Reconciliation
     {
         let logger = options.logger
-        // 1. read
-        let inputs = try read()
         logger.info(
             "read the night",
             metadata: [
@@ -291,6 +293,21 @@ struct NightPipeline {
     }
 }
 
+/// Holds a value so that its memory is given back on a background thread: freeing a big night (and closing its
+/// spill files) then overlaps the work that follows instead of delaying it.
+final class ReleasedLater<T: Sendable>: @unchecked Sendable {
+    /// Read only before `releaseInBackground`; then written once, by the background thread.
+    private(set) var value: T?
+
+    init(_ value: T) { self.value = value }
+
+    /// Drops the value on a background thread. The caller must hold no other reference to it for the memory to be
+    /// freed there.
+    func releaseInBackground() {
+        DispatchQueue.global(qos: .utility).async { self.value = nil }
+    }
+}
+
 /// The latest value reported from concurrent tasks.
 final class LastValue<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
@@ -309,24 +326,33 @@ final class LastValue<T: Sendable>: @unchecked Sendable {
     }
 }
 
-/// Writes the report files of a run or a preparation: uploads first, then the CSV and the XML, the manifest last.
+/// Writes the report files of a run or a preparation: uploads, the CSV, the XML and the summary page, each
+/// rendered and written atomically on its own thread (up to `workers` at once); the manifest last, once every
+/// other file is in place.
 enum ReportFiles {
     static func write(
         report: ReconciliationReport, uploads: [EmergencyReportUpload], xml: Bool, into out: inout OutputDirectory,
-        summaryPage: [UInt8]? = nil
+        summaryPage: (@Sendable () -> [UInt8])? = nil, workers: Int = ParallelWork.defaultWorkers
     ) throws {
-        var kept = Set<String>()
+        var files: [(path: String, render: @Sendable () throws -> [UInt8])] = []
         for upload in uploads {
             let base = "uploads/\(upload.pem)/\(upload.fiscalDay)"
-            try out.write(base + ".json", upload.jsonBytes())
-            try out.write(base + ".xml", try UploadXMLWriter.render(upload))
-            kept.insert(base + ".json")
-            kept.insert(base + ".xml")
+            files.append((base + ".json", { upload.jsonBytes() }))
+            files.append((base + ".xml", { try UploadXMLWriter.render(upload) }))
         }
-        out.removeStaleUploads(keeping: kept)
-        try out.write("findings.csv", FindingsCSVWriter.render(report.findings))
-        if xml { try out.write("reconciliation.xml", try ReportXMLWriter.render(report)) }
-        if let summaryPage { try out.write("summary.html", summaryPage) }
+        out.removeStaleUploads(keeping: Set(files.map(\.path)))
+        files.append(("findings.csv", { FindingsCSVWriter.render(report.findings) }))
+        if xml { files.append(("reconciliation.xml", { try ReportXMLWriter.render(report) })) }
+        if let summaryPage { files.append(("summary.html", summaryPage)) }
+        for folder in Set(files.map { ($0.path as NSString).deletingLastPathComponent }) {
+            try out.makeFolder(folder)
+        }
+        let root = out.root
+        let jobs = files
+        let entries = try ParallelWork.map(count: jobs.count, workers: workers) { index in
+            try OutputDirectory.write(jobs[index].path, try jobs[index].render(), under: root)
+        }
+        out.record(entries)
         let manifest = Manifest(
             runId: report.run.runId,
             inputs: report.inputs.map { Manifest.Entry(path: $0.path, sha256: $0.sha256, bytes: $0.bytes) },

@@ -23,15 +23,27 @@ struct OutputDirectory {
 
     /// Writes `bytes` to `relativePath` atomically and records it for the manifest.
     mutating func write(_ relativePath: String, _ bytes: [UInt8], recordInManifest: Bool = true) throws {
-        let target = root.appendingPathComponent(relativePath)
-        try FileManager.default.createDirectory(
-            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Self.writeAtomically(bytes, to: target)
-        if recordInManifest {
-            written.append(
-                Manifest.Entry(path: relativePath, sha256: SHA256.hexDigest(of: bytes), bytes: Int64(bytes.count)))
-        }
+        try makeFolder((relativePath as NSString).deletingLastPathComponent)
+        let entry = try Self.write(relativePath, bytes, under: root)
+        if recordInManifest { written.append(entry) }
     }
+
+    /// Creates a folder under the root (and its parents) when missing.
+    func makeFolder(_ relativePath: String) throws {
+        guard !relativePath.isEmpty else { return }
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent(relativePath), withIntermediateDirectories: true)
+    }
+
+    /// Writes `bytes` to `relativePath` under `root` (whose folder exists) atomically; returns its manifest entry.
+    /// Safe to call from several threads for different files.
+    static func write(_ relativePath: String, _ bytes: [UInt8], under root: URL) throws -> Manifest.Entry {
+        try writeAtomically(bytes, to: root.appendingPathComponent(relativePath))
+        return Manifest.Entry(path: relativePath, sha256: SHA256.hexDigest(of: bytes), bytes: Int64(bytes.count))
+    }
+
+    /// Records files written with the static `write` for the manifest, in the order given.
+    mutating func record(_ entries: [Manifest.Entry]) { written.append(contentsOf: entries) }
 
     /// Removes files under `uploads/` that this run did not write: a stale upload must never be submitted.
     func removeStaleUploads(keeping kept: Set<String>) {

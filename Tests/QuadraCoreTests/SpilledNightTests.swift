@@ -51,6 +51,39 @@ import Testing
         #expect(reference.findings.count > 100)
     }
 
+    /// Sales are gathered by a 64-bit hash of (terminal, sale); when hashes collide, the bytes tell sales apart.
+    /// With every hash the same, each partition is one big collision: the sales, their records' order and the
+    /// conflicts found must be those of the real hash.
+    @Test func collidingHashesKeepSalesApart() throws {
+        let (directory, _) = try NightGeneratorTests.generate(seed: 13, sales: 800)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputs = try Self.read(directory, partitionBytes: 64 << 10, workers: 2)
+        let spilled = try #require(inputs.spilled)
+        #expect(spilled.partitionCount > 3)
+        func walk(_ hash: KeyHash) throws -> (sales: [SaleRecord], conflicts: [String]) {
+            var sales: [SaleRecord] = []
+            var conflicts: [String] = []
+            for partition in 0..<spilled.partitionCount {
+                try spilled.forEachSale(partition: partition, keyHash: hash) {
+                    conflicts.append("\($0.location): \($0.message)")
+                } _: {
+                    sales.append($0)
+                }
+            }
+            sales.sort { ($0.terminal, $0.saleId) < ($1.terminal, $1.saleId) }
+            return (sales, conflicts.sorted())
+        }
+        let real = try walk(SpillDecoder.keyHash)
+        let colliding = try walk { _, _, _ in 42 }
+        #expect(real.sales.count > 700)
+        #expect(Set(real.sales.map { SaleKey(terminal: $0.terminal, sale: $0.saleId) }).count == real.sales.count)
+        #expect(colliding.sales == real.sales)
+        #expect(colliding.conflicts == real.conflicts)
+        // And both are what the ledger makes of every record read in order.
+        let ledger = try inputs.materializedLedger()
+        #expect(real.sales == ledger.sales.keys.sorted().compactMap { ledger.sales[$0] })
+    }
+
     @Test func aConflictInASpilledNightIsRejectedOnceWithTheEarlierLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-spill-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -134,6 +134,20 @@ private func vat(_ code: String) -> VatCode {
         #expect(VatCode(text) == nil)
     }
 
+    @Test func everyVatCodeHasItsOwnListedIndex() {
+        // The spill writes a VAT code as its index in `listed`: every code must come back as itself.
+        #expect(VatCode.listed.count == VatCode.acubeRates.count + 6)
+        for (index, code) in VatCode.listed.enumerated() {
+            #expect(code.listedIndex == index)
+            #expect(VatCode(code.code) == code)
+        }
+        for text in ["22", "4,00", "n1", "N6", "7.65", "12.3"] {
+            let code: VatCode? = VatCode(text)
+            #expect(code != nil, "\(text) is a listed code")
+            #expect(code.map { VatCode.listed[$0.listedIndex] } == code)
+        }
+    }
+
     @Test func vatCodesSortByText() {
         #expect(
             [vat("4.00"), vat("N2"), vat("22.00"), vat("10.00")].sorted().map(\.code) == [

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import QuadraCore
+
+/// `deduplicatedInReportOrder` sorts positions (in pieces on several threads for a long list) and keeps the first
+/// finding of each identity. It must give exactly what the plain definition gives: the first finding of each
+/// (code, subject) in list order, then sorted in report order.
+@Suite struct FindingOrderTests {
+    /// Findings drawn from small alphabets, so identities repeat often; attributes are sometimes absent, sometimes
+    /// empty, and the detail tells copies apart.
+    static func findings(count: Int, seed: UInt64) -> [Finding] {
+        var random = SplitMix64(seed: seed)
+        func pick(_ values: [String?]) -> String? { values[Int(random.next() % UInt64(values.count))] }
+        let codes: [FindingCode] = [.receiptMissing, .paymentInProgress, .orphanReceipt, .inputRejected]
+        return (0..<count).map { index in
+            Finding(
+                code: codes[Int(random.next() % UInt64(codes.count))], pem: pick([nil, "", "E1", "E2", "E10"]),
+                fiscalDay: random.chance(0.2)
+                    ? nil : FiscalDay(daysSinceEpoch: 20_000 + Int(random.next() % 3)),
+                terminal: pick([nil, "T1", "T2"]), sale: pick([nil, "1", "2", "10", "Zürich"]),
+                posRefId: pick([nil, "r1"]), amount: Money(cents: Int64(random.next() % 500)),
+                detail: "copy \(index)", subjectRest: random.chance(0.3) ? ["a", pick(["1", "2"]) ?? ""] : [])
+        }
+    }
+
+    /// The definition: first of each identity in list order, then the report order.
+    static func reference(_ findings: [Finding]) -> [Finding] {
+        var seen = Set<Finding.Identity>()
+        return findings.filter { seen.insert($0.identityKey).inserted }.sorted(by: Finding.reportOrder)
+    }
+
+    @Test(arguments: [(UInt64(1), 300), (2, 20_000), (3, 50_000)])
+    func deduplicationKeepsTheFirstOfEachIdentityInReportOrder(seed: UInt64, count: Int) {
+        let findings = Self.findings(count: count, seed: seed)
+        let expected = Self.reference(findings)
+        #expect(expected.count < findings.count, "identities repeat")
+        let alone = findings.deduplicatedInReportOrder(workers: 1)
+        let shared = findings.deduplicatedInReportOrder(workers: 2)
+        #expect(alone == expected)
+        #expect(shared == expected)
+        #expect(expected.isUniqueInReportOrder)
+        #expect(!findings.isUniqueInReportOrder)
+        // A list already unique and in order comes back as it is.
+        #expect(expected.deduplicatedInReportOrder(workers: 2) == expected)
+    }
+
+    @Test func anAbsentAttributeSortsBeforeAnEmptyOne() {
+        let absent = Finding(code: .receiptMissing, pem: nil, detail: "absent")
+        let empty = Finding(code: .receiptMissing, pem: "", detail: "empty")
+        #expect(Finding.reportOrder(absent, empty))
+        #expect(!Finding.reportOrder(empty, absent))
+        #expect([empty, absent].deduplicatedInReportOrder() == [absent, empty], "two identities, both kept")
+    }
+}
