@@ -53,18 +53,24 @@ public struct Finding: Sendable, Hashable {
     /// same identity, else whether `lhs` comes first.
     static func subjectOrder(_ lhs: borrowing Finding, _ rhs: borrowing Finding) -> Bool? {
         if let order = compare(lhs.pem, rhs.pem) { return order }
-        if lhs.fiscalDay != rhs.fiscalDay {
-            guard let left = lhs.fiscalDay, let right = rhs.fiscalDay else { return lhs.fiscalDay == nil }
-            // Years of up to four digits (written zero-padded) order as their text does.
-            if (0...9999).contains(left.year), (0...9999).contains(right.year) { return left < right }
-            return left.description < right.description
-        }
+        if lhs.fiscalDay != rhs.fiscalDay { return dayOrder(lhs.fiscalDay, rhs.fiscalDay) }
         if let order = compare(lhs.terminal, rhs.terminal) { return order }
         if let order = compare(lhs.sale, rhs.sale) { return order }
         if lhs.code != rhs.code { return lhs.code.rawValue < rhs.code.rawValue }
         if lhs.subjectRest != rhs.subjectRest { return lhs.subjectRest.lexicographicallyPrecedes(rhs.subjectRest) }
         return nil
     }
+
+    /// The order of two different fiscal days as the report sorts them: by their text (an absent day first).
+    static func dayOrder(_ lhs: FiscalDay?, _ rhs: FiscalDay?) -> Bool {
+        guard let left = lhs, let right = rhs else { return lhs == nil && rhs != nil }
+        // Years of up to four digits (written zero-padded) order as their text does.
+        if (0...9999).contains(left.year), (0...9999).contains(right.year) { return left < right }
+        return left.description < right.description
+    }
+
+    /// The order of optional texts: an absent one first.
+    static func optionalOrder(_ lhs: String?, _ rhs: String?) -> Bool { compare(lhs, rhs) ?? false }
 
     /// Nil when equal, else whether `lhs` comes first (an absent value first).
     @inline(__always)
@@ -97,66 +103,46 @@ public struct Finding: Sendable, Hashable {
 extension Array where Element == Finding {
     /// One finding per (code, subject), in report order. The first of two findings with the same identity wins.
     ///
-    /// The identity is the leading part of the report order, so findings that share one sort next to each other:
-    /// positions are sorted (by identity, then position, so the first one read leads its run) and the first of
-    /// each run is kept. Only positions move while sorting, never the findings themselves; a long list is sorted
-    /// in `workers` pieces at once, then merged (the order is total, so the result is the same either way).
-    public func deduplicatedInReportOrder(workers: Int = ParallelWork.defaultWorkers) -> [Finding] {
+    /// The identity is the leading part of the report order, so findings that share one sort next to each other.
+    /// Each attribute of the identity is first replaced by its rank among the values that attribute takes (texts
+    /// sorted once each, however many findings share them); then positions are sorted by those numbers, then by
+    /// position, so the first finding of an identity leads its run, and the first of each run is kept.
+    public func deduplicatedInReportOrder() -> [Finding] {
         if isUniqueInReportOrder { return self }
-        let order = sortedPositions(workers: count < 16_384 ? 1 : workers)
-        return withUnsafeBufferPointer { findings in
-            var unique: [Finding] = []
-            unique.reserveCapacity(findings.count)
-            var previous: Int?
-            for position in order {
-                let index = Int(position)
-                if let previous, Finding.subjectOrder(findings[previous], findings[index]) == nil { continue }
-                unique.append(findings[index])
-                previous = index
-            }
-            return unique
+        let keys = identityKeys()
+        var order = [Int32](0..<Int32(count))
+        keys.withUnsafeBufferPointer { keys in
+            order.sort { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] < keys[Int($1)] : $0 < $1 }
         }
+        var unique: [Finding] = []
+        unique.reserveCapacity(count)
+        var previous: Int?
+        for position in order {
+            let index = Int(position)
+            if let previous, keys[previous] == keys[index] { continue }
+            unique.append(self[index])
+            previous = index
+        }
+        return unique
     }
 
-    /// Positions 0..<count sorted by identity, then position.
-    private func sortedPositions(workers: Int) -> [Int32] {
-        let pieces = Swift.max(1, Swift.min(workers, count / 4_096))
-        let findings = self
-        let sorted =
-            (try? ParallelWork.map(count: pieces, workers: pieces) { piece -> [Int32] in
-                let lower = findings.count * piece / pieces
-                let upper = findings.count * (piece + 1) / pieces
-                var positions = [Int32](Int32(lower)..<Int32(upper))
-                findings.withUnsafeBufferPointer { all in positions.sort { Self.precedes($0, $1, all) } }
-                return positions
-            }) ?? []
-        return withUnsafeBufferPointer { all in
-            sorted.dropFirst().reduce(sorted.first ?? []) { Self.merge($0, $1, all) }
+    /// Each finding's identity as ranks that order as `Finding.subjectOrder` does and are equal when it says nil.
+    private func identityKeys() -> [IdentityKey] {
+        func ranks<Value: Hashable>(_ values: Set<Value>, _ less: (Value, Value) -> Bool) -> [Value: Int32] {
+            Dictionary(uniqueKeysWithValues: values.sorted(by: less).enumerated().map { ($1, Int32($0)) })
         }
-    }
-
-    /// Whether the finding at `left` sorts before the one at `right`: by identity, then by position.
-    @inline(__always)
-    private static func precedes(_ left: Int32, _ right: Int32, _ all: UnsafeBufferPointer<Finding>) -> Bool {
-        Finding.subjectOrder(all[Int(left)], all[Int(right)]) ?? (left < right)
-    }
-
-    private static func merge(_ left: [Int32], _ right: [Int32], _ all: UnsafeBufferPointer<Finding>) -> [Int32] {
-        var merged: [Int32] = []
-        merged.reserveCapacity(left.count + right.count)
-        var (i, j) = (0, 0)
-        while i < left.count, j < right.count {
-            if precedes(right[j], left[i], all) {
-                merged.append(right[j])
-                j += 1
-            } else {
-                merged.append(left[i])
-                i += 1
-            }
+        let pems = ranks(Set(map(\.pem)), Finding.optionalOrder)
+        let days = ranks(Set(map(\.fiscalDay)), Finding.dayOrder)
+        let terminals = ranks(Set(map(\.terminal)), Finding.optionalOrder)
+        let sales = ranks(Set(map(\.sale)), Finding.optionalOrder)
+        let rests = ranks(Set(map(\.subjectRest))) { $0.lexicographicallyPrecedes($1) }
+        let codes = ranks(Set(map(\.code))) { $0.rawValue < $1.rawValue }
+        return map { finding in
+            IdentityKey(
+                pem: pems[finding.pem] ?? 0, day: days[finding.fiscalDay] ?? 0,
+                terminal: terminals[finding.terminal] ?? 0, sale: sales[finding.sale] ?? 0,
+                code: codes[finding.code] ?? 0, rest: rests[finding.subjectRest] ?? 0)
         }
-        merged.append(contentsOf: left[i...])
-        merged.append(contentsOf: right[j...])
-        return merged
     }
 
     /// True when each finding has a different identity than the one before and comes after it in report order
@@ -169,5 +155,20 @@ extension Array where Element == Finding {
             }
             return true
         }
+    }
+}
+
+/// A finding's identity as ranks, compared in the report order's sequence of attributes.
+private struct IdentityKey: Equatable, Comparable {
+    var pem: Int32
+    var day: Int32
+    var terminal: Int32
+    var sale: Int32
+    var code: Int32
+    var rest: Int32
+
+    static func < (lhs: IdentityKey, rhs: IdentityKey) -> Bool {
+        (lhs.pem, lhs.day, lhs.terminal, lhs.sale, lhs.code, lhs.rest)
+            < (rhs.pem, rhs.day, rhs.terminal, rhs.sale, rhs.code, rhs.rest)
     }
 }

@@ -11,7 +11,8 @@ public enum FindingsCSVWriter {
         var out: [UInt8] = []
         out.reserveCapacity(128 + findings.count * 160)
         appendRow(columns.map { Cell.text($0) }, to: &out)
-        for finding in findings {
+        for index in findings.indices {
+            let finding = findings[index]
             appendRow(
                 [
                     .text(finding.code.rawValue), .text(finding.severity.description), .text(finding.pem ?? ""),
@@ -69,10 +70,14 @@ public enum FindingsCSVWriter {
         }
         if needsQuotes { out.append(UInt8(ascii: "\"")) }
         if prefix { out.append(UInt8(ascii: "'")) }
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") { out.append(byte) }
-            out.append(byte)
+        if needsQuotes {
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "\"") { out.append(byte) }
+                out.append(byte)
+            }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: text.utf8)
         }
-        if needsQuotes { out.append(UInt8(ascii: "\"")) }
     }
 }

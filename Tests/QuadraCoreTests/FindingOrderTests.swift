@@ -2,7 +2,7 @@ import Testing
 
 @testable import QuadraCore
 
-/// `deduplicatedInReportOrder` sorts positions (in pieces on several threads for a long list) and keeps the first
+/// `deduplicatedInReportOrder` sorts positions by the ranks of each finding's attributes and keeps the first
 /// finding of each identity. It must give exactly what the plain definition gives: the first finding of each
 /// (code, subject) in list order, then sorted in report order.
 @Suite struct FindingOrderTests {
@@ -34,14 +34,12 @@ import Testing
         let findings = Self.findings(count: count, seed: seed)
         let expected = Self.reference(findings)
         #expect(expected.count < findings.count, "identities repeat")
-        let alone = findings.deduplicatedInReportOrder(workers: 1)
-        let shared = findings.deduplicatedInReportOrder(workers: 2)
-        #expect(alone == expected)
-        #expect(shared == expected)
+        #expect(findings.deduplicatedInReportOrder() == expected)
+        #expect(findings.reversed().deduplicatedInReportOrder() == Self.reference(findings.reversed()))
         #expect(expected.isUniqueInReportOrder)
         #expect(!findings.isUniqueInReportOrder)
         // A list already unique and in order comes back as it is.
-        #expect(expected.deduplicatedInReportOrder(workers: 2) == expected)
+        #expect(expected.deduplicatedInReportOrder() == expected)
     }
 
     @Test func anAbsentAttributeSortsBeforeAnEmptyOne() {
