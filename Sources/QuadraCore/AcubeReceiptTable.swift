@@ -130,6 +130,29 @@ public struct AcubeReceiptTable: Sendable {
         return box.storage.byText[uuid].map(Int.init)
     }
 
+    /// The positions of many uuids, each in its own table (nil: no table, or not held there), with whether each
+    /// receipt found is a sale receipt and its total. Every key is read first, then the tables are probed in one
+    /// tight loop: the probes' memory reads overlap, where lookups spread through other work each wait for theirs.
+    static func positions(of uuids: [String], in tables: [AcubeReceiptTable?]) -> [(
+        position: Int?, isSale: Bool, total: Money?
+    )] {
+        let keys = uuids.map { key($0) }
+        var found = [(position: Int?, isSale: Bool, total: Money?)](
+            repeating: (nil, false, nil), count: uuids.count)
+        for index in uuids.indices {
+            guard let table = tables[index] else { continue }
+            let position =
+                if let key = keys[index] {
+                    table.box.storage.find(key)
+                } else {
+                    table.box.storage.byText[uuids[index]].map(Int.init)
+                }
+            guard let position else { continue }
+            found[index] = (position, table.isSale(at: position), table.totalAmount(at: position))
+        }
+        return found
+    }
+
     public subscript(uuid: String) -> AcubeReceipt? {
         index(of: uuid).map { receipt(at: $0) }
     }

@@ -52,12 +52,19 @@ public struct Reconciler: Sendable {
             var conflicts: [(file: Int, diagnostic: Diagnostic)] = []
             var receiptConflict = false
             var judge = SaleJudge(index: index)
+            var batch: [SaleRecord] = []
+            batch.reserveCapacity(SaleJudge.batchSize)
             try spilled.forEachSale(partition: partition) { conflict in
                 conflicts.append((conflict.file, Diagnostic(location: conflict.location, message: conflict.message)))
                 if case .receiptIssued = conflict.event { receiptConflict = true }
             } _: { sale in
-                judge.judge(sale)
+                batch.append(sale)
+                if batch.count == SaleJudge.batchSize {
+                    judge.judge(batch: batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            judge.judge(batch: batch)
             return JudgedPartition(judge: judge, conflicts: conflicts, receiptConflict: receiptConflict)
         }
     }

@@ -21,23 +21,65 @@ struct SaleJudge: Sendable {
     /// Judges every sale of `ledger`. In no particular order: findings are put in report order at the end, and
     /// the other results are sums or sorted later.
     mutating func judge(_ ledger: SaleLedger) {
-        for sale in ledger.sales.values { judge(sale) }
+        judge(batch: Array(ledger.sales.values))
     }
 
-    /// Judges one sale.
-    mutating func judge(_ sale: SaleRecord) {
-        // What the index knows of the sale's PEM and whether a register names the sale: looked up once.
-        let pem = sale.sale.map { index.pem($0.pem) }
+    /// How many sales `judge(batch:)` is best given at a time.
+    static let batchSize = 256
+
+    /// A receipt a `receipt_issued` names: the table of its PEM (nil: the PEM has no A-Cube folder), its
+    /// position there (nil: not held), and what the judge reads of it.
+    struct NamedReceipt {
+        var table: AcubeReceiptTable?
+        var position: Int?
+        /// A sale receipt with a total: the total is compared with the sale's.
+        var saleTotal = false
+        var total: Money?
+    }
+
+    /// Judges sales a batch at a time: the A-Cube receipts that their `receipt_issued` events name are looked up
+    /// together first (so the lookups' memory reads overlap instead of each waiting for the last), then each sale
+    /// is judged.
+    mutating func judge(batch sales: [SaleRecord]) {
+        var views: [ReconcileIndex.PemView?] = []
+        views.reserveCapacity(sales.count)
+        var tables: [AcubeReceiptTable?] = []
+        var uuids: [String] = []
+        for sale in sales {
+            // What the index knows of the sale's PEM: looked up once per sale.
+            let view = sale.sale.map { index.pem($0.pem) }
+            views.append(view)
+            for receipt in sale.receipts {
+                let pem = receipt.event.pem
+                tables.append(pem == sale.sale?.pem ? view?.receipts : index.pem(pem).receipts)
+                uuids.append(receipt.event.receiptUuid)
+            }
+        }
+        let found = AcubeReceiptTable.positions(of: uuids, in: tables)
+        var next = 0
+        for (sale, view) in zip(sales, views) {
+            let named = (next..<next + sale.receipts.count).map {
+                NamedReceipt(
+                    table: tables[$0], position: found[$0].position, saleTotal: found[$0].isSale,
+                    total: found[$0].total)
+            }
+            next += sale.receipts.count
+            judge(sale, pem: view, named: named)
+        }
+    }
+
+    /// Judges one sale; `named` holds its receipts' A-Cube receipts, in the order of `sale.receipts`.
+    private mutating func judge(_ sale: SaleRecord, pem: ReconcileIndex.PemView?, named: [NamedReceipt]) {
+        // Whether a register names the sale: looked up once.
         let inRegister =
             !index.registerSales.isEmpty
             && sale.sale.map { index.registerSales.contains(PemSale(pem: $0.pem, sale: sale.saleId)) } == true
-        if !evaluate(sale, pem: pem ?? ReconcileIndex.PemView(), inRegister: inRegister) {
+        if !evaluate(sale, pem: pem ?? ReconcileIndex.PemView(), inRegister: inRegister, named: named) {
             // Receipts of a sale with no `sale` event are not judged, but they still name A-Cube receipts.
-            for receipt in sale.receipts {
-                let table = index.pem(receipt.event.pem).receipts
+            for (receipt, found) in zip(sale.receipts, named) {
                 facts.noteNamed(
-                    pem: receipt.event.pem, uuid: receipt.event.receiptUuid,
-                    position: table?.index(of: receipt.event.receiptUuid), tableCount: table?.count ?? 0)
+                    pem: receipt.event.pem, uuid: receipt.event.receiptUuid, position: found.position,
+                    tableCount: found.table?.count ?? 0)
             }
         }
         facts.add(sale, inRegister: inRegister, zone: zone)
@@ -54,7 +96,9 @@ struct SaleJudge: Sendable {
 
     /// Judges one sale; false when it has no `sale` event (its receipts were then not looked at). `pemView` is what
     /// the index holds for the PEM of its `sale` event.
-    private mutating func evaluate(_ sale: SaleRecord, pem pemView: ReconcileIndex.PemView, inRegister: Bool) -> Bool {
+    private mutating func evaluate(
+        _ sale: SaleRecord, pem pemView: ReconcileIndex.PemView, inRegister: Bool, named: [NamedReceipt]
+    ) -> Bool {
         let saleEvent = sale.sale
         let pem = saleEvent?.pem
         let day = (saleEvent?.at ?? sale.attempts.first?.at ?? sale.receipts.first?.event.at).map {
@@ -98,8 +142,8 @@ struct SaleJudge: Sendable {
         stats[key, default: DayStats(key: key)].add(
             sale: saleEvent.total, paid: paid, receipted: !sale.receipts.isEmpty, offline: window != nil)
         evaluateReceipts(
-            sale, saleEvent: saleEvent, day: day, paid: paid, unpaid: unpaid, offlineWindow: window, pem: pemView,
-            inRegister: inRegister)
+            sale, saleEvent: saleEvent, day: day, paid: paid, unpaid: unpaid, offlineWindow: window,
+            inRegister: inRegister, named: named)
         return true
     }
 
@@ -175,7 +219,7 @@ struct SaleJudge: Sendable {
 
     private mutating func evaluateReceipts(
         _ sale: SaleRecord, saleEvent: SaleEvent, day: FiscalDay, paid: Bool, unpaid: Bool,
-        offlineWindow: OfflineWindow?, pem pemView: ReconcileIndex.PemView, inRegister: Bool
+        offlineWindow: OfflineWindow?, inRegister: Bool, named: [NamedReceipt]
     ) {
         let pem = saleEvent.pem
         let hasReceipt = !sale.receipts.isEmpty
@@ -210,10 +254,9 @@ struct SaleJudge: Sendable {
                         + live.map(\.event.receiptUuid).joined(separator: ", ") + " was issued")
             }
         }
-        for receipt in sale.receipts {
+        for (receipt, found) in zip(sale.receipts, named) {
             let uuid = receipt.event.receiptUuid
-            let table = receipt.event.pem == pem ? pemView.receipts : index.pem(receipt.event.pem).receipts
-            let position = table?.index(of: uuid)
+            let (table, position) = (found.table, found.position)
             facts.noteNamed(pem: receipt.event.pem, uuid: uuid, position: position, tableCount: table?.count ?? 0)
             guard let table else { continue }
             guard let position else {
@@ -224,9 +267,7 @@ struct SaleJudge: Sendable {
                         + " A-Cube's receipts for \(receipt.event.pem)")
                 continue
             }
-            if table.isSale(at: position), let total = table.totalAmount(at: position),
-                total != saleEvent.total
-            {
+            if found.saleTotal, let total = found.total, total != saleEvent.total {
                 add(
                     .receiptAmountMismatch, sale: sale, pem: pem, day: day, receiptUuid: uuid, amount: total,
                     detail: "A-Cube receipt \(uuid) totals \(total) but the sale total is \(saleEvent.total)")

@@ -382,7 +382,8 @@ struct SpillBuffer {
 /// The spill format of one record: its length in bytes (32 bits), tag, file (32 bits), line, terminal, sale, then
 /// the event's fields. Integers are little-endian and 64 bits unless said; strings are a 32-bit length and UTF-8
 /// bytes; an optional string is a byte (0 absent, 1 present) before it; a VAT code is its index in
-/// `VatCode.listed` (a byte). Only this process reads it back.
+/// `VatCode.listed` and a payment method, attempt kind or failure reason its position among the cases (a byte
+/// each). Only this process reads it back.
 enum SpillEncoder {
     static let posStartedTag: UInt8 = 5
 
@@ -406,7 +407,7 @@ enum SpillEncoder {
             out.i64(sale.at.millis)
             out.string(sale.pem)
             out.i64(sale.total.cents)
-            out.string(sale.payment.rawValue)
+            out.byte(caseIndex(sale.payment))
             out.i64(Int64(sale.lines.count))
             for line in sale.lines {
                 out.byte(UInt8(line.vat.listedIndex))
@@ -415,7 +416,7 @@ enum SpillEncoder {
         case .paymentRequest(let request):
             out.i64(request.at.millis)
             out.string(request.posRefId)
-            out.string(request.kind.rawValue)
+            out.byte(caseIndex(request.kind))
             out.i64(request.amount.cents)
         case .paymentResponse(let response):
             out.i64(response.at.millis)
@@ -434,11 +435,19 @@ enum SpillEncoder {
         case .receiptFailed(let failure):
             out.i64(failure.at.millis)
             out.string(failure.pem)
-            out.string(failure.reason.rawValue)
+            out.byte(caseIndex(failure.reason))
         case .posStarted(let at):
             out.i64(at.millis)
         }
         out.base.storeBytes(of: UInt32(out.count - start).littleEndian, toByteOffset: start, as: UInt32.self)
+    }
+
+    /// An enumeration's value as its position among the cases (a byte).
+    private static func caseIndex<Value: CaseIterable & Equatable>(_ value: Value) -> UInt8 {
+        UInt8(
+            Value.allCases.firstIndex(of: value).map {
+                Value.allCases.distance(from: Value.allCases.startIndex, to: $0)
+            } ?? 0)
     }
 
     private static func optionalString(_ text: String?, _ out: inout SpillBuffer) {
@@ -529,7 +538,7 @@ public enum SpillDecoder {
         case 0:
             let pem = reader.string()
             let total = Money(cents: reader.int())
-            let payment = PaymentMethod(rawValue: reader.string()) ?? .cash
+            let payment = reader.caseValue(of: PaymentMethod.self)
             let count = Int(reader.int())
             var lines: [VatAmount] = []
             lines.reserveCapacity(count)
@@ -540,7 +549,7 @@ public enum SpillDecoder {
             return .sale(SaleEvent(at: at, pem: pem, total: total, payment: payment, lines: lines))
         case 1:
             let ref = reader.string()
-            let kind = AttemptKind(rawValue: reader.string()) ?? .purchase
+            let kind = reader.caseValue(of: AttemptKind.self)
             return .paymentRequest(
                 PaymentRequestEvent(at: at, posRefId: ref, kind: kind, amount: Money(cents: reader.int())))
         case 2:
@@ -563,8 +572,7 @@ public enum SpillDecoder {
         case 4:
             let pem = reader.string()
             return .receiptFailed(
-                ReceiptFailedEvent(
-                    at: at, pem: pem, reason: ReceiptFailureReason(rawValue: reader.string()) ?? .rejected))
+                ReceiptFailedEvent(at: at, pem: pem, reason: reader.caseValue(of: ReceiptFailureReason.self)))
         default:
             return .posStarted(at: at)
         }
@@ -610,6 +618,12 @@ public enum SpillDecoder {
 
         mutating func optionalString() -> String? {
             byte() == 1 ? string() : nil
+        }
+
+        /// What `SpillEncoder.caseIndex` wrote.
+        mutating func caseValue<Value: CaseIterable>(of type: Value.Type) -> Value {
+            let cases = Value.allCases
+            return cases[cases.index(cases.startIndex, offsetBy: Int(byte()))]
         }
     }
 }
