@@ -127,22 +127,33 @@ extension Array where Element == Finding {
     }
 
     /// Each finding's identity as ranks that order as `Finding.subjectOrder` does and are equal when it says nil.
+    /// The attributes are ranked on several threads at once.
     private func identityKeys() -> [IdentityKey] {
-        func ranks<Value: Hashable>(_ values: Set<Value>, _ less: (Value, Value) -> Bool) -> [Value: Int32] {
-            Dictionary(uniqueKeysWithValues: values.sorted(by: less).enumerated().map { ($1, Int32($0)) })
+        let findings = self
+        let ranked = try? ParallelWork.map(count: IdentityKey.attributes, workers: ParallelWork.defaultWorkers) {
+            attribute -> [Int32] in
+            switch attribute {
+            case 0: return Self.ranks(findings.map(\.pem), Finding.optionalOrder)
+            case 1: return Self.ranks(findings.map(\.fiscalDay), Finding.dayOrder)
+            case 2: return Self.ranks(findings.map(\.terminal), Finding.optionalOrder)
+            case 3: return Self.ranks(findings.map(\.sale), Finding.optionalOrder)
+            case 4: return Self.ranks(findings.map(\.code)) { $0.rawValue < $1.rawValue }
+            default: return Self.ranks(findings.map(\.subjectRest)) { $0.lexicographicallyPrecedes($1) }
+            }
         }
-        let pems = ranks(Set(map(\.pem)), Finding.optionalOrder)
-        let days = ranks(Set(map(\.fiscalDay)), Finding.dayOrder)
-        let terminals = ranks(Set(map(\.terminal)), Finding.optionalOrder)
-        let sales = ranks(Set(map(\.sale)), Finding.optionalOrder)
-        let rests = ranks(Set(map(\.subjectRest))) { $0.lexicographicallyPrecedes($1) }
-        let codes = ranks(Set(map(\.code))) { $0.rawValue < $1.rawValue }
-        return map { finding in
+        guard let ranked else { preconditionFailure("ranking throws nothing") }
+        return indices.map { index in
             IdentityKey(
-                pem: pems[finding.pem] ?? 0, day: days[finding.fiscalDay] ?? 0,
-                terminal: terminals[finding.terminal] ?? 0, sale: sales[finding.sale] ?? 0,
-                code: codes[finding.code] ?? 0, rest: rests[finding.subjectRest] ?? 0)
+                pem: ranked[0][index], day: ranked[1][index], terminal: ranked[2][index], sale: ranked[3][index],
+                code: ranked[4][index], rest: ranked[5][index])
         }
+    }
+
+    /// Each value's rank among the distinct values, by `less`.
+    private static func ranks<Value: Hashable>(_ values: [Value], _ less: (Value, Value) -> Bool) -> [Int32] {
+        let ranks = Dictionary(
+            uniqueKeysWithValues: Set(values).sorted(by: less).enumerated().map { ($1, Int32($0)) })
+        return values.map { ranks[$0] ?? 0 }
     }
 
     /// True when each finding has a different identity than the one before and comes after it in report order
@@ -160,6 +171,9 @@ extension Array where Element == Finding {
 
 /// A finding's identity as ranks, compared in the report order's sequence of attributes.
 private struct IdentityKey: Equatable, Comparable {
+    /// How many attributes the identity has.
+    static let attributes = 6
+
     var pem: Int32
     var day: Int32
     var terminal: Int32

@@ -65,19 +65,25 @@ public enum FindingsCSVWriter {
         case .number(let value):
             text = value
         }
-        let needsQuotes = text.utf8.contains { byte in
-            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
-        }
-        if needsQuotes { out.append(UInt8(ascii: "\"")) }
-        if prefix { out.append(UInt8(ascii: "'")) }
-        if needsQuotes {
-            for byte in text.utf8 {
-                if byte == UInt8(ascii: "\"") { out.append(byte) }
-                out.append(byte)
+        var bytes = text
+        bytes.withUTF8 { utf8 in
+            var needsQuotes = false
+            for byte in utf8
+            where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A {
+                needsQuotes = true
+                break
             }
-            out.append(UInt8(ascii: "\""))
-        } else {
-            out.append(contentsOf: text.utf8)
+            if needsQuotes { out.append(UInt8(ascii: "\"")) }
+            if prefix { out.append(UInt8(ascii: "'")) }
+            if needsQuotes {
+                for byte in utf8 {
+                    if byte == UInt8(ascii: "\"") { out.append(byte) }
+                    out.append(byte)
+                }
+                out.append(UInt8(ascii: "\""))
+            } else {
+                out.append(contentsOf: utf8)
+            }
         }
     }
 }

@@ -168,16 +168,21 @@ public struct Reconciler: Sendable {
     private mutating func evaluateRegisters() {
         let terminals = facts.registerTerminals
         // The gross of every (PEM, sale, day) the registers name, summed once rather than per row.
-        var grossBySale: [String: Money] = [:]
+        struct SaleDay: Hashable {
+            var pem: String
+            var sale: String
+            var day: FiscalDay
+        }
+        var grossBySale: [SaleDay: Money] = [:]
         for entry in inputs.registers {
             guard let saleId = entry.sale else { continue }
-            grossBySale["\(entry.pem)\u{0}\(saleId)\u{0}\(entry.fiscalDay)", default: .zero] += entry.gross
+            grossBySale[SaleDay(pem: entry.pem, sale: saleId, day: entry.fiscalDay), default: .zero] += entry.gross
         }
         for entry in inputs.registers {
             let pemDay = PemDay(pem: entry.pem, day: entry.fiscalDay)
             guard !index.isCovered(pemDay) else { continue }
             if let saleId = entry.sale {
-                let gross = grossBySale["\(entry.pem)\u{0}\(saleId)\u{0}\(entry.fiscalDay)"] ?? entry.gross
+                let gross = grossBySale[SaleDay(pem: entry.pem, sale: saleId, day: entry.fiscalDay)] ?? entry.gross
                 findings.append(
                     Finding(
                         code: .offlineRecordUnsubmitted, pem: entry.pem, fiscalDay: entry.fiscalDay,

@@ -349,9 +349,15 @@ enum ReportFiles {
         }
         let root = out.root
         let jobs = files
-        let entries = try ParallelWork.map(count: jobs.count, workers: workers) { index in
-            try OutputDirectory.write(jobs[index].path, try jobs[index].render(), under: root)
+        // The big files first, so that their rendering starts at once and the small uploads fill in around it;
+        // the manifest lists every file in the order above all the same.
+        let order = Array(jobs.indices.reversed())
+        let written = try ParallelWork.map(count: jobs.count, workers: workers) { index in
+            let job = jobs[order[index]]
+            return try OutputDirectory.write(job.path, try job.render(), under: root)
         }
+        var entries = written
+        for (index, entry) in zip(order, written) { entries[index] = entry }
         out.record(entries)
         let manifest = Manifest(
             runId: report.run.runId,
