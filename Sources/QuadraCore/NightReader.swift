@@ -144,10 +144,11 @@ public struct NightReader: Sendable {
             let summary = try LineReader.forEachLine(url: url) { lineNumber, line in
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
                 records += 1
+                // The fast scanner spills the record straight from the line; anything else takes the strict path.
+                if try writer.appendScanned(line, file: fileIndex, line: lineNumber, marks: &marks) { return }
                 switch PosLineDecoding.decode(line, lineNumber: lineNumber) {
                 case .success(let record):
-                    marks.add(record.event)
-                    try writer.append(record, file: fileIndex, line: lineNumber)
+                    try writer.append(record, file: fileIndex, line: lineNumber, marks: &marks)
                 case .failure(let rejection):
                     rejected += 1
                     diagnostics.append(

@@ -106,15 +106,13 @@ public struct ClientMarks: Sendable {
         }
     }
 
-    /// Adds the mark of one record read (a failure that opens, an issued receipt that closes).
-    public mutating func add(_ event: PosEvent) {
-        switch event {
-        case .receiptFailed(let failure) where failure.reason.opensClientWindow:
-            opens[failure.pem, default: []].append(failure.at.millis)
-        case .receiptIssued(let issued):
-            closes[issued.pem, default: []].append(issued.at.millis)
-        default:
-            break
+    /// Adds the mark of one record read: a failure that opens (`opens`) or an issued receipt that closes a window
+    /// of `pem`.
+    mutating func add(pem: String, millis: Int64, opens isOpening: Bool) {
+        if isOpening {
+            opens[pem, default: []].append(millis)
+        } else {
+            closes[pem, default: []].append(millis)
         }
     }
 

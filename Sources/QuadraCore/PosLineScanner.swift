@@ -14,13 +14,25 @@ public enum PosLineScanner {
     /// Nesting beyond this (the line's object is level 1) sends the line to the strict path.
     static let maximumDepth = 32
 
-    /// Decodes `line` without building a JSON tree; nil means "take the strict path".
+    /// Decodes `line` without building a JSON tree; nil means "take the strict path". (The record is spilled, as
+    /// a night's reader does, and read back.)
     public static func decode(_ line: UnsafeBufferPointer<UInt8>) -> PosRecord? {
-        guard let base = line.baseAddress, line.count < Int32.max else { return nil }
+        var buffer = SpillBuffer(capacity: 256)
+        defer { buffer.deallocate() }
+        guard encode(line, file: 0, line: 0, into: &buffer) else { return nil }
+        return SpillDecoder.record(buffer.bytes, SpillDecoder.header(buffer.bytes, at: 0)).record
+    }
+
+    /// Writes the line's record to `out` in the spill format, with its file and line, without building a JSON tree
+    /// or a single string; false (and nothing written) means "take the strict path".
+    static func encode(_ line: UnsafeBufferPointer<UInt8>, file: Int, line number: Int, into out: inout SpillBuffer)
+        -> Bool
+    {
+        guard let base = line.baseAddress, line.count < Int32.max else { return false }
         var scanner = ByteScanner(base: base, end: line.count)
         var fields = Fields()
-        guard scanner.topLevelObject(into: &fields) else { return nil }
-        return FieldDecoder(base: base).record(fields)
+        guard scanner.topLevelObject(into: &fields) else { return false }
+        return FieldDecoder(base: base).encode(fields, file: file, line: number, into: &out)
     }
 }
 
@@ -107,61 +119,80 @@ extension PosLineScanner {
     fileprivate struct FieldDecoder {
         let base: UnsafePointer<UInt8>
 
-        func record(_ fields: Fields) -> PosRecord? {
+        /// Checks the event's fields and writes its record (`SpillEncoder`'s layout); false, with nothing written,
+        /// wherever `PosEventDecoder` would throw.
+        func encode(_ fields: Fields, file: Int, line: Int, into out: inout SpillBuffer) -> Bool {
             guard let eventName = EventName(bytes(fields.event), kind: fields.event.kind),
-                let at = timestamp(fields.ts), let terminal = nonEmptyString(fields.terminal)
-            else { return nil }
+                let at = timestamp(fields.ts), let terminal = nonEmptyBytes(fields.terminal)
+            else { return false }
             if eventName == .posStarted {
-                guard let sale = optionalString(fields.sale) else { return nil }
-                return PosRecord(terminal: terminal, sale: sale, event: .posStarted(at: at))
+                guard let sale = optionalBytes(fields.sale) else { return false }
+                let start = SpillEncoder.begin(
+                    tag: .posStarted, file: file, line: line, terminal: terminal, sale: sale, into: &out)
+                out.i64(at.millis)
+                SpillEncoder.finish(start, &out)
+                return true
             }
-            guard let sale = nonEmptyString(fields.sale) else { return nil }
-            let event: PosEvent
+            guard let sale = nonEmptyBytes(fields.sale) else { return false }
+            let start: Int
             switch eventName {
             case .sale:
                 guard let total = positiveMoney(fields.total), let lines = saleLines(fields.lines),
-                    let pem = nonEmptyString(fields.pem), let payment = paymentMethod(fields.payment)
-                else { return nil }
+                    let pem = nonEmptyBytes(fields.pem), let payment = paymentMethod(fields.payment)
+                else { return false }
                 var sum: Int64 = 0
                 for line in lines {
                     let (next, overflow) = sum.addingReportingOverflow(line.gross.cents)
-                    guard !overflow else { return nil }
+                    guard !overflow else { return false }
                     sum = next
                 }
-                guard sum == total.cents else { return nil }
-                event = .sale(SaleEvent(at: at, pem: pem, total: total, payment: payment, lines: lines))
+                guard sum == total.cents else { return false }
+                start = SpillEncoder.begin(
+                    tag: .sale, file: file, line: line, terminal: terminal, sale: sale, into: &out)
+                SpillEncoder.sale(at: at, pem: pem, total: total, payment: payment, lines: lines, &out)
             case .paymentRequest:
-                guard let posRefId = nonEmptyString(fields.posRefId), let kind = attemptKind(fields.kind),
+                guard let posRefId = nonEmptyBytes(fields.posRefId), let kind = attemptKind(fields.kind),
                     let amount = cents(fields.amount)
-                else { return nil }
-                event = .paymentRequest(PaymentRequestEvent(at: at, posRefId: posRefId, kind: kind, amount: amount))
+                else { return false }
+                start = SpillEncoder.begin(
+                    tag: .paymentRequest, file: file, line: line, terminal: terminal, sale: sale, into: &out)
+                SpillEncoder.paymentRequest(at: at, posRefId: posRefId, kind: kind, amount: amount, &out)
             case .paymentResponse:
-                guard let posRefId = nonEmptyString(fields.posRefId), let success = bool(fields.success),
+                guard let posRefId = nonEmptyBytes(fields.posRefId), let success = bool(fields.success),
                     let amount = optionalCents(fields.amount), let userOverride = optionalBool(fields.userOverride),
-                    let hostResponseText = optionalString(fields.hostResponseText)
-                else { return nil }
-                event = .paymentResponse(
-                    PaymentResponseEvent(
-                        at: at, posRefId: posRefId, success: success, amount: amount,
-                        userOverride: userOverride ?? false,
-                        hostResponseText: hostResponseText))
+                    let hostResponseText = optionalBytes(fields.hostResponseText)
+                else { return false }
+                start = SpillEncoder.begin(
+                    tag: .paymentResponse, file: file, line: line, terminal: terminal, sale: sale, into: &out)
+                SpillEncoder.paymentResponse(
+                    at: at, posRefId: posRefId, success: success, amount: amount, userOverride: userOverride ?? false,
+                    hostResponseText: hostResponseText, &out)
             case .receiptIssued:
-                guard let pem = nonEmptyString(fields.pem), let receiptUuid = nonEmptyString(fields.receiptUuid),
+                guard let pem = nonEmptyBytes(fields.pem), let receiptUuid = nonEmptyBytes(fields.receiptUuid),
                     let documentNumber = documentNumber(fields.documentNumber), let total = positiveMoney(fields.total)
-                else { return nil }
-                let hasUppercase = bytes(fields.receiptUuid).contains { $0 &- UInt8(ascii: "A") < 26 }
-                event = .receiptIssued(
-                    ReceiptIssuedEvent(
-                        at: at, pem: pem, receiptUuid: hasUppercase ? receiptUuid.lowercased() : receiptUuid,
-                        documentNumber: documentNumber, total: total))
+                else { return false }
+                start = SpillEncoder.begin(
+                    tag: .receiptIssued, file: file, line: line, terminal: terminal, sale: sale, into: &out)
+                if receiptUuid.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) {
+                    // Uuids are kept lower-cased (the scan let only ASCII through).
+                    SpillEncoder.receiptIssued(
+                        at: at, pem: pem, uuid: String(decoding: receiptUuid, as: UTF8.self).lowercased(),
+                        documentNumber: documentNumber, total: total, &out)
+                } else {
+                    SpillEncoder.receiptIssued(
+                        at: at, pem: pem, uuid: receiptUuid, documentNumber: documentNumber, total: total, &out)
+                }
             case .receiptFailed:
-                guard let pem = nonEmptyString(fields.pem), let reason = failureReason(fields.reason)
-                else { return nil }
-                event = .receiptFailed(ReceiptFailedEvent(at: at, pem: pem, reason: reason))
+                guard let pem = nonEmptyBytes(fields.pem), let reason = failureReason(fields.reason)
+                else { return false }
+                start = SpillEncoder.begin(
+                    tag: .receiptFailed, file: file, line: line, terminal: terminal, sale: sale, into: &out)
+                SpillEncoder.receiptFailed(at: at, pem: pem, reason: reason, &out)
             case .posStarted:
-                return nil  // handled above
+                return false  // handled above
             }
-            return PosRecord(terminal: terminal, sale: sale, event: event)
+            SpillEncoder.finish(start, &out)
+            return true
         }
 
         // MARK: Scalars
@@ -171,20 +202,17 @@ extension PosLineScanner {
             UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
         }
 
-        /// The span's bytes as a string: they are printable ASCII, checked by the scan.
-        @inline(__always)
-        func text(_ span: Span) -> String { String(decoding: bytes(span), as: UTF8.self) }
-
-        func nonEmptyString(_ span: Span) -> String? {
+        /// A non-empty string's bytes (printable ASCII, checked by the scan).
+        func nonEmptyBytes(_ span: Span) -> UnsafeBufferPointer<UInt8>? {
             guard span.kind == .string, span.end > span.start else { return nil }
-            return text(span)
+            return bytes(span)
         }
 
         /// `.some(nil)` when missing, nil when present but not a string.
-        func optionalString(_ span: Span) -> String?? {
+        func optionalBytes(_ span: Span) -> UnsafeBufferPointer<UInt8>?? {
             switch span.kind {
             case .missing: return .some(nil)
-            case .string: return .some(text(span))
+            case .string: return .some(bytes(span))
             default: return nil
             }
         }
@@ -232,9 +260,9 @@ extension PosLineScanner {
             span.kind == .missing ? .some(nil) : cents(span).map { .some($0) }
         }
 
-        func documentNumber(_ span: Span) -> String? {
+        func documentNumber(_ span: Span) -> UnsafeBufferPointer<UInt8>? {
             switch span.kind {
-            case .string where span.end > span.start, .integer, .number: return text(span)
+            case .string where span.end > span.start, .integer, .number: return bytes(span)
             default: return nil
             }
         }

@@ -87,7 +87,7 @@ public final class SpilledSales: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             let header = SpillDecoder.header(bytes, at: offset)
-            if let sale = header.sale, header.tag != SpillEncoder.posStartedTag {
+            if let sale = header.sale, header.tag != SpillTag.posStarted.rawValue {
                 entries.append(
                     SpillEntry(
                         hash: keyHash(bytes, header.terminal, sale),
@@ -274,11 +274,31 @@ final class SpillWriter {
     /// The descriptor, handed over to `SpilledSales` (which closes it).
     var fileDescriptor: Int32 { descriptor }
 
-    func append(_ record: PosRecord, file: Int, line: Int) throws {
+    /// Spills a record decoded by the strict path; its client-window mark goes to `marks`.
+    func append(_ record: PosRecord, file: Int, line: Int, marks: inout ClientMarks) throws {
         scratch.count = 0
         SpillEncoder.encode(record, file: file, line: line, into: &scratch)
+        try place(marks: &marks)
+    }
+
+    /// Spills the record of a line that the fast scanner can read, straight from the line's bytes; false (nothing
+    /// spilled) when the line needs the strict path.
+    func appendScanned(_ text: UnsafeBufferPointer<UInt8>, file: Int, line: Int, marks: inout ClientMarks) throws
+        -> Bool
+    {
+        scratch.count = 0
+        guard PosLineScanner.encode(text, file: file, line: line, into: &scratch) else { return false }
+        try place(marks: &marks)
+        return true
+    }
+
+    /// Copies the record in `scratch` to its partition's buffer.
+    private func place(marks: inout ClientMarks) throws {
         let encoded = scratch.bytes
         let header = SpillDecoder.header(encoded, at: 0)
+        if let mark = SpillDecoder.clientMark(encoded, header) {
+            marks.add(pem: mark.pem, millis: mark.millis, opens: mark.opens)
+        }
         let sale = header.sale ?? header.terminal.upperBound..<header.terminal.upperBound
         // The same sale always lands in the same partition.
         let partition = Int(
@@ -367,96 +387,175 @@ struct SpillBuffer {
         count += bytes.count
     }
 
-    /// A 32-bit length, then the UTF-8 bytes.
-    mutating func string(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
-            u32(UInt32(utf8.count))
-            append(UnsafeRawBufferPointer(utf8))
-        }
-    }
 }
 
 // MARK: - Encoding
+
+/// Text the spill can write: a `String`, or bytes still in the line they were read from.
+protocol SpillText {
+    func withSpillBytes(_ body: (UnsafeRawBufferPointer) -> Void)
+}
+
+extension String: SpillText {
+    func withSpillBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
+        var text = self
+        text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension UnsafeBufferPointer: SpillText where Element == UInt8 {
+    func withSpillBytes(_ body: (UnsafeRawBufferPointer) -> Void) { body(UnsafeRawBufferPointer(self)) }
+}
+
+extension SpillBuffer {
+    /// A 32-bit length, then the text's UTF-8 bytes.
+    mutating func text(_ text: some SpillText) {
+        text.withSpillBytes { bytes in
+            u32(UInt32(bytes.count))
+            append(bytes)
+        }
+    }
+
+    /// A byte (0 absent, 1 present), then the text.
+    mutating func optionalText(_ text: (some SpillText)?) {
+        if let text {
+            byte(1)
+            self.text(text)
+        } else {
+            byte(0)
+        }
+    }
+
+    /// An enumeration's value as its position among the cases (a byte).
+    mutating func caseIndex<Value: CaseIterable & Equatable>(_ value: Value) {
+        let cases = Value.allCases
+        byte(UInt8(cases.firstIndex(of: value).map { cases.distance(from: cases.startIndex, to: $0) } ?? 0))
+    }
+}
 
 /// The spill format of one record: its length in bytes (32 bits), tag, file (32 bits), line, terminal, sale, then
 /// the event's fields. Integers are little-endian and 64 bits unless said; strings are a 32-bit length and UTF-8
 /// bytes; an optional string is a byte (0 absent, 1 present) before it; a VAT code is its index in
 /// `VatCode.listed` and a payment method, attempt kind or failure reason its position among the cases (a byte
 /// each). Only this process reads it back.
-enum SpillEncoder {
-    static let posStartedTag: UInt8 = 5
+///
+/// The layout is written in one place for both writers: `encode` (a decoded `PosRecord`) and the line scanner
+/// (whose texts are still bytes of the line).
+/// The first byte of a spilled record after its length: which event it holds.
+enum SpillTag: UInt8 {
+    case sale, paymentRequest, paymentResponse, receiptIssued, receiptFailed, posStarted
+}
 
+enum SpillEncoder {
     static func encode(_ record: PosRecord, file: Int, line: Int, into out: inout SpillBuffer) {
-        let start = out.count
-        out.u32(0)  // the record's length, set at the end
-        switch record.event {
-        case .sale: out.byte(0)
-        case .paymentRequest: out.byte(1)
-        case .paymentResponse: out.byte(2)
-        case .receiptIssued: out.byte(3)
-        case .receiptFailed: out.byte(4)
-        case .posStarted: out.byte(posStartedTag)
-        }
-        out.u32(UInt32(file))
-        out.i64(Int64(line))
-        out.string(record.terminal)
-        optionalString(record.sale, &out)
+        let start: Int
         switch record.event {
         case .sale(let sale):
-            out.i64(sale.at.millis)
-            out.string(sale.pem)
-            out.i64(sale.total.cents)
-            out.byte(caseIndex(sale.payment))
-            out.i64(Int64(sale.lines.count))
-            for line in sale.lines {
-                out.byte(UInt8(line.vat.listedIndex))
-                out.i64(line.gross.cents)
-            }
+            start = begin(tag: .sale, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
+            self.sale(at: sale.at, pem: sale.pem, total: sale.total, payment: sale.payment, lines: sale.lines, &out)
         case .paymentRequest(let request):
-            out.i64(request.at.millis)
-            out.string(request.posRefId)
-            out.byte(caseIndex(request.kind))
-            out.i64(request.amount.cents)
+            start = begin(
+                tag: .paymentRequest, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
+            paymentRequest(
+                at: request.at, posRefId: request.posRefId, kind: request.kind, amount: request.amount, &out)
         case .paymentResponse(let response):
-            out.i64(response.at.millis)
-            out.string(response.posRefId)
-            out.byte(response.success ? 1 : 0)
-            out.byte(response.amount == nil ? 0 : 1)
-            out.i64(response.amount?.cents ?? 0)
-            out.byte(response.userOverride ? 1 : 0)
-            optionalString(response.hostResponseText, &out)
+            start = begin(
+                tag: .paymentResponse, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
+            paymentResponse(
+                at: response.at, posRefId: response.posRefId, success: response.success, amount: response.amount,
+                userOverride: response.userOverride, hostResponseText: response.hostResponseText, &out)
         case .receiptIssued(let issued):
-            out.i64(issued.at.millis)
-            out.string(issued.pem)
-            out.string(issued.receiptUuid)
-            out.string(issued.documentNumber)
-            out.i64(issued.total.cents)
+            start = begin(
+                tag: .receiptIssued, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
+            receiptIssued(
+                at: issued.at, pem: issued.pem, uuid: issued.receiptUuid, documentNumber: issued.documentNumber,
+                total: issued.total, &out)
         case .receiptFailed(let failure):
-            out.i64(failure.at.millis)
-            out.string(failure.pem)
-            out.byte(caseIndex(failure.reason))
+            start = begin(
+                tag: .receiptFailed, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
+            receiptFailed(at: failure.at, pem: failure.pem, reason: failure.reason, &out)
         case .posStarted(let at):
+            start = begin(
+                tag: .posStarted, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
             out.i64(at.millis)
         }
+        finish(start, &out)
+    }
+
+    /// Starts a record: room for its length, then the tag, file, line, terminal and sale. Returns where it starts.
+    static func begin(
+        tag: SpillTag, file: Int, line: Int, terminal: some SpillText, sale: (some SpillText)?,
+        into out: inout SpillBuffer
+    ) -> Int {
+        let start = out.count
+        out.u32(0)  // the record's length, set by `finish`
+        out.byte(tag.rawValue)
+        out.u32(UInt32(file))
+        out.i64(Int64(line))
+        out.text(terminal)
+        out.optionalText(sale)
+        return start
+    }
+
+    /// Ends the record that starts at `start`: writes its length.
+    static func finish(_ start: Int, _ out: inout SpillBuffer) {
         out.base.storeBytes(of: UInt32(out.count - start).littleEndian, toByteOffset: start, as: UInt32.self)
     }
 
-    /// An enumeration's value as its position among the cases (a byte).
-    private static func caseIndex<Value: CaseIterable & Equatable>(_ value: Value) -> UInt8 {
-        UInt8(
-            Value.allCases.firstIndex(of: value).map {
-                Value.allCases.distance(from: Value.allCases.startIndex, to: $0)
-            } ?? 0)
+    static func sale(
+        at: Instant, pem: some SpillText, total: Money, payment: PaymentMethod, lines: [VatAmount],
+        _ out: inout SpillBuffer
+    ) {
+        out.i64(at.millis)
+        out.text(pem)
+        out.i64(total.cents)
+        out.caseIndex(payment)
+        out.i64(Int64(lines.count))
+        for line in lines {
+            out.byte(UInt8(line.vat.listedIndex))
+            out.i64(line.gross.cents)
+        }
     }
 
-    private static func optionalString(_ text: String?, _ out: inout SpillBuffer) {
-        if let text {
-            out.byte(1)
-            out.string(text)
-        } else {
-            out.byte(0)
-        }
+    static func paymentRequest(
+        at: Instant, posRefId: some SpillText, kind: AttemptKind, amount: Money, _ out: inout SpillBuffer
+    ) {
+        out.i64(at.millis)
+        out.text(posRefId)
+        out.caseIndex(kind)
+        out.i64(amount.cents)
+    }
+
+    static func paymentResponse(
+        at: Instant, posRefId: some SpillText, success: Bool, amount: Money?, userOverride: Bool,
+        hostResponseText: (some SpillText)?, _ out: inout SpillBuffer
+    ) {
+        out.i64(at.millis)
+        out.text(posRefId)
+        out.byte(success ? 1 : 0)
+        out.byte(amount == nil ? 0 : 1)
+        out.i64(amount?.cents ?? 0)
+        out.byte(userOverride ? 1 : 0)
+        out.optionalText(hostResponseText)
+    }
+
+    static func receiptIssued(
+        at: Instant, pem: some SpillText, uuid: some SpillText, documentNumber: some SpillText, total: Money,
+        _ out: inout SpillBuffer
+    ) {
+        out.i64(at.millis)
+        out.text(pem)
+        out.text(uuid)
+        out.text(documentNumber)
+        out.i64(total.cents)
+    }
+
+    static func receiptFailed(
+        at: Instant, pem: some SpillText, reason: ReceiptFailureReason, _ out: inout SpillBuffer
+    ) {
+        out.i64(at.millis)
+        out.text(pem)
+        out.caseIndex(reason)
     }
 }
 
@@ -521,6 +620,22 @@ public enum SpillDecoder {
                     bytes.baseAddress.unsafelyUnwrapped + right.lowerBound, left.count) == 0)
     }
 
+    /// The client-window mark of a record (a `receipt_issued` closes, an `unreachable` or `timeout` failure
+    /// opens), read without decoding the rest.
+    static func clientMark(_ bytes: UnsafeRawBufferPointer, _ header: Header) -> (
+        pem: String, millis: Int64, opens: Bool
+    )? {
+        let tag = SpillTag(rawValue: header.tag)
+        guard tag == .receiptIssued || tag == .receiptFailed else { return nil }
+        var reader = Reader(bytes: bytes, index: header.body)
+        let millis = reader.int()
+        let pem = reader.string()
+        guard tag == .receiptFailed else { return (pem, millis, false) }
+        // The uuid and document number of an issued receipt are not needed; a failure's reason is.
+        let reason = reader.caseValue(of: ReceiptFailureReason.self)
+        return reason.opensClientWindow ? (pem, millis, true) : nil
+    }
+
     /// The whole record.
     static func record(_ bytes: UnsafeRawBufferPointer, _ header: Header) -> SpilledRecord {
         SpilledRecord(
@@ -534,8 +649,8 @@ public enum SpillDecoder {
     static func event(_ bytes: UnsafeRawBufferPointer, _ header: Header) -> PosEvent {
         var reader = Reader(bytes: bytes, index: header.body)
         let at = Instant(millis: reader.int())
-        switch header.tag {
-        case 0:
+        switch SpillTag(rawValue: header.tag) {
+        case .sale:
             let pem = reader.string()
             let total = Money(cents: reader.int())
             let payment = reader.caseValue(of: PaymentMethod.self)
@@ -547,12 +662,12 @@ public enum SpillDecoder {
                 lines.append(VatAmount(vat: vat, gross: Money(cents: reader.int())))
             }
             return .sale(SaleEvent(at: at, pem: pem, total: total, payment: payment, lines: lines))
-        case 1:
+        case .paymentRequest:
             let ref = reader.string()
             let kind = reader.caseValue(of: AttemptKind.self)
             return .paymentRequest(
                 PaymentRequestEvent(at: at, posRefId: ref, kind: kind, amount: Money(cents: reader.int())))
-        case 2:
+        case .paymentResponse:
             let ref = reader.string()
             let success = reader.byte() == 1
             let hasAmount = reader.byte() == 1
@@ -562,18 +677,18 @@ public enum SpillDecoder {
                 PaymentResponseEvent(
                     at: at, posRefId: ref, success: success, amount: hasAmount ? Money(cents: cents) : nil,
                     userOverride: userOverride, hostResponseText: reader.optionalString()))
-        case 3:
+        case .receiptIssued:
             let pem = reader.string()
             let uuid = reader.string()
             let number = reader.string()
             return .receiptIssued(
                 ReceiptIssuedEvent(
                     at: at, pem: pem, receiptUuid: uuid, documentNumber: number, total: Money(cents: reader.int())))
-        case 4:
+        case .receiptFailed:
             let pem = reader.string()
             return .receiptFailed(
                 ReceiptFailedEvent(at: at, pem: pem, reason: reader.caseValue(of: ReceiptFailureReason.self)))
-        default:
+        case .posStarted, nil:
             return .posStarted(at: at)
         }
     }
