@@ -36,7 +36,7 @@ public struct NightReader: Sendable {
     /// Reads the night at `directory`. Throws only when the directory itself cannot be read (or the POS records
     /// cannot be spilled).
     ///
-    /// A-Cube data and registers are read first (one PEM folder per thread); then the POS logs, on several
+    /// A-Cube data and registers are read first (a PEM folder or a register file per task); then the POS logs, on several
     /// threads, each record spilled to the partition of its sale. A record that conflicts with one read before it
     /// (a second, different `sale` for one sale id…) is found when the partitions are reconciled, not here.
     public func read(directory: URL) throws -> NightInputs {
@@ -49,24 +49,28 @@ public struct NightReader: Sendable {
             throw NightReadError(message: "\(directory.path): the input directory cannot be read (permissions?)")
         }
         var inputs = NightInputs()
-        // One PEM's folder per task, on several threads.
+        // One task per PEM folder, then one per register file, on several threads; merged in that order.
         let pems = try subdirectories(in: directory, "acube")
+        let registers = try files(in: directory, "emergency")
         let reader = self
         let acubeFolder = directory.appendingPathComponent("acube")
-        let parts = try ParallelWork.map(count: pems.count, workers: workers) { position -> NightInputs in
+        let registerFolder = directory.appendingPathComponent("emergency")
+        let parts = try ParallelWork.map(count: pems.count + registers.count, workers: workers) {
+            position -> NightInputs in
             var part = NightInputs()
-            reader.readAcube(pem: pems[position], acubeFolder.appendingPathComponent(pems[position]), &part)
+            if position < pems.count {
+                reader.readAcube(pem: pems[position], acubeFolder.appendingPathComponent(pems[position]), &part)
+            } else {
+                let name = registers[position - pems.count]
+                reader.readRegisterFile(registerFolder.appendingPathComponent(name), "emergency/" + name, &part)
+            }
             return part
         }
         for part in parts {
             inputs.acube.merge(part.acube) { first, _ in first }
+            inputs.registers.append(contentsOf: part.registers)
             inputs.diagnostics.append(contentsOf: part.diagnostics)
             inputs.files.append(contentsOf: part.files)
-        }
-        for name in try files(in: directory, "emergency") {
-            readRegisterFile(
-                directory.appendingPathComponent("emergency").appendingPathComponent(name), "emergency/" + name, &inputs
-            )
         }
         let posNames = try files(in: directory, "pos").filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.gz") }
         try readPosLogs(directory.appendingPathComponent("pos"), posNames, &inputs)

@@ -45,31 +45,33 @@ struct SaleJudge: Sendable {
         views.reserveCapacity(sales.count)
         var tables: [AcubeReceiptTable?] = []
         var uuids: [String] = []
-        for sale in sales {
+        for position in sales.indices {
             // What the index knows of the sale's PEM: looked up once per sale.
-            let view = sale.sale.map { index.pem($0.pem) }
+            let salePem = sales[position].sale?.pem
+            let view = salePem.map { index.pem($0) }
             views.append(view)
-            for receipt in sale.receipts {
-                let pem = receipt.event.pem
-                tables.append(pem == sale.sale?.pem ? view?.receipts : index.pem(pem).receipts)
-                uuids.append(receipt.event.receiptUuid)
+            for receipt in sales[position].receipts.indices {
+                let event = sales[position].receipts[receipt].event
+                tables.append(event.pem == salePem ? view?.receipts : index.pem(event.pem).receipts)
+                uuids.append(event.receiptUuid)
             }
         }
         let found = AcubeReceiptTable.positions(of: uuids, in: tables)
         var next = 0
-        for (sale, view) in zip(sales, views) {
-            let named = (next..<next + sale.receipts.count).map {
+        for position in sales.indices {
+            let count = sales[position].receipts.count
+            let named = (next..<next + count).map {
                 NamedReceipt(
                     table: tables[$0], position: found[$0].position, saleTotal: found[$0].isSale,
                     total: found[$0].total)
             }
-            next += sale.receipts.count
-            judge(sale, pem: view, named: named)
+            next += count
+            judge(sales[position], pem: views[position], named: named)
         }
     }
 
     /// Judges one sale; `named` holds its receipts' A-Cube receipts, in the order of `sale.receipts`.
-    private mutating func judge(_ sale: SaleRecord, pem: ReconcileIndex.PemView?, named: [NamedReceipt]) {
+    private mutating func judge(_ sale: borrowing SaleRecord, pem: ReconcileIndex.PemView?, named: [NamedReceipt]) {
         // Whether a register names the sale: looked up once.
         let inRegister =
             !index.registerSales.isEmpty
@@ -97,7 +99,8 @@ struct SaleJudge: Sendable {
     /// Judges one sale; false when it has no `sale` event (its receipts were then not looked at). `pemView` is what
     /// the index holds for the PEM of its `sale` event.
     private mutating func evaluate(
-        _ sale: SaleRecord, pem pemView: ReconcileIndex.PemView, inRegister: Bool, named: [NamedReceipt]
+        _ sale: borrowing SaleRecord, pem pemView: borrowing ReconcileIndex.PemView, inRegister: Bool,
+        named: borrowing [NamedReceipt]
     ) -> Bool {
         let saleEvent = sale.sale
         let pem = saleEvent?.pem
@@ -147,7 +150,9 @@ struct SaleJudge: Sendable {
         return true
     }
 
-    private mutating func evaluate(_ attempt: SaleRecord.Attempt, of sale: SaleRecord, pem: String?, day: FiscalDay?)
+    private mutating func evaluate(
+        _ attempt: borrowing SaleRecord.Attempt, of sale: borrowing SaleRecord, pem: String?, day: FiscalDay?
+    )
         -> AttemptState
     {
         let requested = attempt.request?.amount
@@ -218,7 +223,7 @@ struct SaleJudge: Sendable {
     // MARK: - Receipts of a sale
 
     private mutating func evaluateReceipts(
-        _ sale: SaleRecord, saleEvent: SaleEvent, day: FiscalDay, paid: Bool, unpaid: Bool,
+        _ sale: borrowing SaleRecord, saleEvent: borrowing SaleEvent, day: FiscalDay, paid: Bool, unpaid: Bool,
         offlineWindow: OfflineWindow?, inRegister: Bool, named: [NamedReceipt]
     ) {
         let pem = saleEvent.pem
@@ -256,10 +261,12 @@ struct SaleJudge: Sendable {
         }
         for (receipt, found) in zip(sale.receipts, named) {
             let uuid = receipt.event.receiptUuid
-            let (table, position) = (found.table, found.position)
-            facts.noteNamed(pem: receipt.event.pem, uuid: uuid, position: position, tableCount: table?.count ?? 0)
-            guard let table else { continue }
-            guard let position else {
+            let position = found.position
+            facts.noteNamed(
+                pem: receipt.event.pem, uuid: uuid, position: position, tableCount: found.table?.count ?? 0)
+            // A PEM with no A-Cube folder: its receipts are not checked here (ACUBE_DATA_MISSING says so).
+            guard found.table != nil else { continue }
+            guard position != nil else {
                 add(
                     .receiptNotInJournal, sale: sale, pem: pem, day: day, receiptUuid: uuid,
                     amount: receipt.event.total,
@@ -277,7 +284,9 @@ struct SaleJudge: Sendable {
 
     /// The window that makes the sale offline: its `sale` event, or one of its failures (unreachable, timeout,
     /// offline) inside a window of its PEM.
-    private func offlineWindow(of sale: SaleRecord, saleEvent: SaleEvent, pem: ReconcileIndex.PemView)
+    private func offlineWindow(
+        of sale: borrowing SaleRecord, saleEvent: borrowing SaleEvent, pem: borrowing ReconcileIndex.PemView
+    )
         -> OfflineWindow?
     {
         if let window = index.window(pem, containing: saleEvent.at) { return window }
@@ -288,7 +297,7 @@ struct SaleJudge: Sendable {
     }
 
     private mutating func add(
-        _ code: FindingCode, sale: SaleRecord, pem: String?, day: FiscalDay?, posRefId: String? = nil,
+        _ code: FindingCode, sale: borrowing SaleRecord, pem: String?, day: FiscalDay?, posRefId: String? = nil,
         receiptUuid: String? = nil, amount: Money? = nil, detail: String
     ) {
         findings.append(

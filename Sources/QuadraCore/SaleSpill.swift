@@ -77,7 +77,7 @@ public final class SpilledSales: @unchecked Sendable {
     /// `keyHash` is for tests, which make every hash collide.
     public func forEachSale(
         partition: Int, keyHash: KeyHash = SpillDecoder.keyHash, conflict: (_ record: SpilledConflict) -> Void,
-        _ body: (SaleRecord) -> Void
+        _ body: (consuming SaleRecord) -> Void
     ) throws {
         let storage = try partitionBytes(partition)
         defer { storage.deallocate() }
