@@ -346,7 +346,7 @@ public struct Reconciler: Sendable {
 struct ReconcileIndex: Sendable {
     let context: ReconcileContext
     let acube: [String: AcubeData]
-    let registerSales: Set<PemSale>
+    let registerSales: RegisterSales
     let platformWindows: [String: [OfflineWindow]]
     let incidents: [CommunicationIncident]
     let clientWindows: [String: [OfflineWindow]]
@@ -360,12 +360,14 @@ struct ReconcileIndex: Sendable {
         var receipts: AcubeReceiptTable?
         var platformWindows: [OfflineWindow] = []
         var clientWindows: [OfflineWindow] = []
+        /// Some journal of the PEM is open: the first POS receipt of each day may be needed to judge it.
+        var hasOpenJournal = false
     }
 
     init(inputs: NightInputs, context: ReconcileContext, clientWindows: [String: [OfflineWindow]]) {
         self.context = context
         acube = inputs.acube
-        registerSales = Self.registerSales(inputs.registers)
+        registerSales = RegisterSales(inputs.registers)
         var platformWindows: [String: [OfflineWindow]] = [:]
         var incidents: [CommunicationIncident] = []
         var voidedUuids: Set<String> = []
@@ -380,15 +382,12 @@ struct ReconcileIndex: Sendable {
         self.incidents = incidents
         self.voidedUuids = voidedUuids
         self.clientWindows = clientWindows
-        var pems: [String: PemView] = inputs.acube.mapValues { PemView(receipts: $0.receipts) }
+        var pems: [String: PemView] = inputs.acube.mapValues {
+            PemView(receipts: $0.receipts, hasOpenJournal: $0.journals.contains(where: \.isOpen))
+        }
         for (pem, windows) in platformWindows { pems[pem, default: PemView()].platformWindows = windows }
         for (pem, windows) in clientWindows { pems[pem, default: PemView()].clientWindows = windows }
         self.pems = pems
-    }
-
-    /// The (PEM, sale) pairs that registers name.
-    static func registerSales(_ registers: [RegisterEntry]) -> Set<PemSale> {
-        Set(registers.compactMap { entry in entry.sale.map { PemSale(pem: entry.pem, sale: $0) } })
     }
 
     /// What the index holds for `pem` (nothing at all for a PEM it does not know).
@@ -407,5 +406,45 @@ struct ReconcileIndex: Sendable {
         if context.state.submittedReports.contains(pemDay) { return true }
         guard let reports = acube[pemDay.pem]?.emergencyReports else { return false }
         return reports.contains { context.timeZone.fiscalDay(of: $0.datetime) == pemDay.day }
+    }
+}
+
+/// The (PEM, sale) pairs that registers name, with a bit per hash of the sale id in front: most sales are in no
+/// register, and a clear bit says so without hashing both texts into the set. (Texts equal as Swift compares them
+/// can differ in bytes only outside ASCII: a register sale id beyond ASCII turns the bits off, and a sale id
+/// beyond ASCII is always looked up in the set.)
+struct RegisterSales: Sendable {
+    private let pairs: Set<PemSale>
+    private var bits: [UInt64] = []
+
+    init(_ registers: [RegisterEntry]) {
+        pairs = Set(registers.compactMap { entry in entry.sale.map { PemSale(pem: entry.pem, sale: $0) } })
+        guard pairs.allSatisfy({ $0.sale.utf8.allSatisfy { $0 < 0x80 } }) else { return }
+        var size = 64
+        while size < pairs.count * 16 { size <<= 1 }
+        bits = Array(repeating: 0, count: size / 64)
+        for pair in pairs {
+            let bit = Self.bit(pair.sale, size) ?? 0
+            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+    }
+
+    var isEmpty: Bool { pairs.isEmpty }
+
+    func contains(pem: String, sale: String) -> Bool {
+        if !bits.isEmpty, let bit = Self.bit(sale, bits.count * 64) {
+            guard bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return false }
+        }
+        return pairs.contains(PemSale(pem: pem, sale: sale))
+    }
+
+    /// FNV-1a of the sale id's bytes, within `size` (a power of two); nil for a sale id beyond ASCII.
+    private static func bit(_ sale: String, _ size: Int) -> Int? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in sale.utf8 {
+            guard byte < 0x80 else { return nil }
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return Int(truncatingIfNeeded: hash) & (size - 1)
     }
 }

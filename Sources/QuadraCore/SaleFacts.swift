@@ -10,7 +10,7 @@ public struct SaleFacts: Sendable {
     var namedPositions: [String: (count: Int, positions: [Int32])] = [:]
     /// Uuids that `receipt_issued` events name but that their own PEM's A-Cube receipts do not hold.
     var strayNames: Set<String> = []
-    /// The first `receipt_issued` of each (PEM, fiscal day of the receipt).
+    /// The first `receipt_issued` of each (PEM, fiscal day of the receipt), for the PEMs whose journals need it.
     var firstPosDocument: [PemDay: Instant] = [:]
     /// For each (PEM, sale) that a register names: the smallest terminal with that sale.
     var registerTerminals: [PemSale: String] = [:]
@@ -28,10 +28,15 @@ public struct SaleFacts: Sendable {
     }
 
     /// Notes what the night-wide rules need of `sale` beyond its receipts' names.
-    /// `inRegister`: a register names the sale (its PEM and sale id).
-    mutating func add(_ sale: SaleRecord, inRegister: Bool, zone: FiscalTimeZone) {
+    /// `inRegister`: a register names the sale (its PEM and sale id). `firstDocumentMatters` says of a PEM whether
+    /// the first POS receipt of its days is kept (only journals that are open need it).
+    mutating func add(
+        _ sale: borrowing SaleRecord, inRegister: Bool, zone: FiscalTimeZone,
+        firstDocumentMatters: (String) -> Bool = { _ in true }
+    ) {
         for receipt in sale.receipts {
             let event = receipt.event
+            guard firstDocumentMatters(event.pem) else { continue }
             let key = PemDay(pem: event.pem, day: zone.fiscalDay(of: event.at))
             if let first = firstPosDocument[key], first <= event.at { continue }
             firstPosDocument[key] = event.at

@@ -75,7 +75,7 @@ struct SaleJudge: Sendable {
         // Whether a register names the sale: looked up once.
         let inRegister =
             !index.registerSales.isEmpty
-            && sale.sale.map { index.registerSales.contains(PemSale(pem: $0.pem, sale: sale.saleId)) } == true
+            && sale.sale.map { index.registerSales.contains(pem: $0.pem, sale: sale.saleId) } == true
         if !evaluate(sale, pem: pem ?? ReconcileIndex.PemView(), inRegister: inRegister, named: named) {
             // Receipts of a sale with no `sale` event are not judged, but they still name A-Cube receipts.
             for (receipt, found) in zip(sale.receipts, named) {
@@ -84,7 +84,10 @@ struct SaleJudge: Sendable {
                     tableCount: found.table?.count ?? 0)
             }
         }
-        facts.add(sale, inRegister: inRegister, zone: zone)
+        facts.add(sale, inRegister: inRegister, zone: zone) { receiptPem in
+            // Only PEMs with an open journal need the first POS receipt of a day.
+            receiptPem == sale.sale?.pem ? pem?.hasOpenJournal == true : index.pem(receiptPem).hasOpenJournal
+        }
         if let saleEvent = sale.sale, pem?.receipts == nil { salesWithoutAcube[saleEvent.pem, default: 0] += 1 }
     }
 
