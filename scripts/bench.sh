@@ -4,11 +4,12 @@
 #
 # Usage: scripts/bench.sh [SALES] [PEMS] [TERMINALS]      (defaults 1000000 200 400)
 #
-# It builds quadra in release mode, generates the night once (seed 7), runs the two sides twice,
-# alternating (quadra, duckdb, quadra, duckdb) so that both read from a warm page cache, times each
-# run with /usr/bin/time -v and prints the best of the two runs (per metric), the quadra/duckdb
-# ratios and whether the targets hold (wall <= 0.5 x duckdb, peak memory <= 0.25 x duckdb). It then
-# compares the finding counts of the last run of each side, code by code.
+# It builds quadra in release mode, generates the night once (seed 7), runs the two sides RUNS times,
+# alternating (quadra, duckdb, quadra, duckdb, ...) so that both read from a warm page cache and
+# share whatever else the machine is doing, times each run with /usr/bin/time -v and prints the best
+# and the median run (per metric), the quadra/duckdb ratios of the best runs and whether the targets
+# hold (wall <= 0.5 x duckdb, peak memory <= 0.25 x duckdb). It then compares the finding counts of
+# the last run of each side, code by code.
 #
 # Env:
 #   QUADRA_BIN=/path   use this quadra binary instead of building .build-release/release/quadra
@@ -17,6 +18,7 @@
 #                      BENCH_DIR/night (it has pos/) is reused, and the folder is kept
 #   KEEP=1             keep the work folder (outputs, timings, counts) instead of deleting it
 #   PYTHON=python3     the Python that runs the DuckDB side
+#   RUNS=3             runs of each side (a shared virtual machine varies by 10-20 % from run to run)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -26,6 +28,7 @@ PEMS=${2:-200}
 TERMINALS=${3:-400}
 AS_OF=2026-11-22T06:00:00+01:00
 PYTHON=${PYTHON:-python3}
+RUNS=${RUNS:-3}
 
 [[ -x /usr/bin/time ]] || { echo "bench.sh: /usr/bin/time (GNU time) is needed" >&2; exit 2; }
 
@@ -96,9 +99,9 @@ run_duckdb() {
     /usr/bin/time -v -o "$WORK/time-duckdb-$1" "$PYTHON" scripts/bench_duckdb.py "$NIGHT" "$WORK/duckdb-counts.txt" >/dev/null
 }
 
-for n in 1 2; do
-  echo "run $n/2: quadra..." >&2; run_quadra "$n"
-  echo "run $n/2: duckdb..." >&2; run_duckdb "$n"
+for n in $(seq "$RUNS"); do
+  echo "run $n/$RUNS: quadra..." >&2; run_quadra "$n"
+  echo "run $n/$RUNS: duckdb..." >&2; run_duckdb "$n"
 done
 
 # Wall seconds, CPU (user+sys) seconds and peak RSS MiB of one GNU time -v report.
@@ -110,15 +113,18 @@ metrics() {
     /Maximum resident set size/ { m = $2 / 1024 }
     END { printf "%.2f %.2f %.1f\n", w, u + s, m }' "$1"
 }
-# Best (smallest) of the two runs, per metric.
-best() {
-  { metrics "$WORK/time-$1-1"; metrics "$WORK/time-$1-2"; } | awk '
-    NR == 1 { w = $1; c = $2; m = $3 }
-    NR == 2 { if ($1 < w) w = $1; if ($2 < c) c = $2; if ($3 < m) m = $3 }
-    END { print w, c, m }'
+# The best (smallest) and the median of the runs, per metric: "best" or "median".
+pick() {
+  local column
+  for column in 1 2 3; do
+    for n in $(seq "$RUNS"); do metrics "$WORK/time-$1-$n"; done | awk -v c="$column" '{ print $c }' | sort -g |
+      awk -v which="$2" '{ v[NR] = $1 } END { print (which == "best" ? v[1] : v[int((NR + 1) / 2)]) }'
+  done | paste -sd' '
 }
-read -r QW QC QM < <(best quadra)
-read -r DW DC DM < <(best duckdb)
+read -r QW QC QM < <(pick quadra best)
+read -r DW DC DM < <(pick duckdb best)
+read -r QWm QCm QMm < <(pick quadra median)
+read -r DWm DCm DMm < <(pick duckdb median)
 NSALES=$(awk '$1 == "#" && $2 == "sales" { print $3 }' "$WORK/duckdb-counts.txt")
 
 # 6. The table.
@@ -126,14 +132,16 @@ echo
 echo "quadra: $QUADRA"
 echo "duckdb: $("$PYTHON" -c 'import duckdb; print(duckdb.__version__)') (Python), $(nproc) cores"
 echo "night:  $NIGHT"
-echo "best of 2 runs per metric (runs alternated quadra, duckdb, quadra, duckdb)"
+echo "$RUNS runs of each side, alternated; best and median per metric"
 echo
-awk -v s="$NSALES" -v qw="$QW" -v qc="$QC" -v qm="$QM" -v dw="$DW" -v dc="$DC" -v dm="$DM" 'BEGIN {
-  printf "%9s | %12s %12s %16s | %12s %12s %16s\n", "sales", "quadra wall", "quadra CPU", "quadra peak", "duckdb wall", "duckdb CPU", "duckdb peak"
-  printf "%9s | %11.2fs %11.2fs %12.1f MiB | %11.2fs %11.2fs %12.1f MiB\n", s, qw, qc, qm, dw, dc, dm
+awk -v s="$NSALES" -v qw="$QW" -v qc="$QC" -v qm="$QM" -v dw="$DW" -v dc="$DC" -v dm="$DM" \
+  -v qwm="$QWm" -v qcm="$QCm" -v qmm="$QMm" -v dwm="$DWm" -v dcm="$DCm" -v dmm="$DMm" 'BEGIN {
+  printf "%9s %6s | %12s %12s %16s | %12s %12s %16s\n", "sales", "", "quadra wall", "quadra CPU", "quadra peak", "duckdb wall", "duckdb CPU", "duckdb peak"
+  printf "%9s %6s | %11.2fs %11.2fs %12.1f MiB | %11.2fs %11.2fs %12.1f MiB\n", s, "best", qw, qc, qm, dw, dc, dm
+  printf "%9s %6s | %11.2fs %11.2fs %12.1f MiB | %11.2fs %11.2fs %12.1f MiB\n", "", "median", qwm, qcm, qmm, dwm, dcm, dmm
   rw = qw / dw; rm = qm / dm
-  printf "\nquadra/duckdb wall:   %5.2f   target <= 0.50: %s\n", rw, (rw <= 0.5 ? "holds" : "MISSED")
-  printf "quadra/duckdb memory: %5.2f   target <= 0.25: %s\n", rm, (rm <= 0.25 ? "holds" : "MISSED")
+  printf "\nquadra/duckdb wall (best):   %5.2f   target <= 0.50: %s   (medians: %.2f)\n", rw, (rw <= 0.5 ? "holds" : "MISSED"), qwm / dwm
+  printf "quadra/duckdb memory (best): %5.2f   target <= 0.25: %s   (medians: %.2f)\n", rm, (rm <= 0.25 ? "holds" : "MISSED"), qmm / dmm
 }'
 
 # 7. Cross-check of the finding counts (last run of each side).

@@ -15,6 +15,8 @@ public struct SaleFacts: Sendable {
     /// For each (PEM, sale) that a register names: the smallest terminal with that sale.
     var registerTerminals: [PemSale: String] = [:]
 
+    private var days = FiscalDayMemo()
+
     public init() {}
 
     /// Notes that a `receipt_issued` of `pem` names `uuid`, found at `position` of the PEM's table of `count`
@@ -37,7 +39,7 @@ public struct SaleFacts: Sendable {
         for receipt in sale.receipts {
             let event = receipt.event
             guard firstDocumentMatters(event.pem) else { continue }
-            let key = PemDay(pem: event.pem, day: zone.fiscalDay(of: event.at))
+            let key = PemDay(pem: event.pem, day: days.day(of: event.at, in: zone))
             if let first = firstPosDocument[key], first <= event.at { continue }
             firstPosDocument[key] = event.at
         }

@@ -12,6 +12,7 @@ struct SaleJudge: Sendable {
     private(set) var salesWithoutAcube: [String: Int] = [:]
     /// What the night-wide rules need of these sales.
     private(set) var facts = SaleFacts()
+    private var days = FiscalDayMemo()
 
     init(index: ReconcileIndex) { self.index = index }
 
@@ -57,21 +58,22 @@ struct SaleJudge: Sendable {
             }
         }
         let found = AcubeReceiptTable.positions(of: uuids, in: tables)
+        let named = found.indices.map {
+            NamedReceipt(
+                table: tables[$0], position: found[$0].position, saleTotal: found[$0].isSale, total: found[$0].total)
+        }
         var next = 0
         for position in sales.indices {
             let count = sales[position].receipts.count
-            let named = (next..<next + count).map {
-                NamedReceipt(
-                    table: tables[$0], position: found[$0].position, saleTotal: found[$0].isSale,
-                    total: found[$0].total)
-            }
+            judge(sales[position], pem: views[position], named: named[next..<next + count])
             next += count
-            judge(sales[position], pem: views[position], named: named)
         }
     }
 
     /// Judges one sale; `named` holds its receipts' A-Cube receipts, in the order of `sale.receipts`.
-    private mutating func judge(_ sale: borrowing SaleRecord, pem: ReconcileIndex.PemView?, named: [NamedReceipt]) {
+    private mutating func judge(
+        _ sale: borrowing SaleRecord, pem: ReconcileIndex.PemView?, named: ArraySlice<NamedReceipt>
+    ) {
         // Whether a register names the sale: looked up once.
         let inRegister =
             !index.registerSales.isEmpty
@@ -103,20 +105,27 @@ struct SaleJudge: Sendable {
     /// the index holds for the PEM of its `sale` event.
     private mutating func evaluate(
         _ sale: borrowing SaleRecord, pem pemView: borrowing ReconcileIndex.PemView, inRegister: Bool,
-        named: borrowing [NamedReceipt]
+        named: borrowing ArraySlice<NamedReceipt>
     ) -> Bool {
         let saleEvent = sale.sale
         let pem = saleEvent?.pem
         let day = (saleEvent?.at ?? sale.attempts.first?.at ?? sale.receipts.first?.event.at).map {
-            zone.fiscalDay(of: $0)
+            days.day(of: $0, in: zone)
         }
-        var approvedAttempts: [(attempt: SaleRecord.Attempt, amount: Money?)] = []
+        // The approved attempts, by position and amount; a list only once there are two (almost never).
+        var firstApproved: (index: Int, amount: Money?)?
+        var moreApproved: [(index: Int, amount: Money?)] = []
         var allDeclined = !sale.attempts.isEmpty
-        for attempt in sale.attempts {
+        for index in sale.attempts.indices {
+            let attempt = sale.attempts[index]
             let state = evaluate(attempt, of: sale, pem: pem, day: day)
             switch state {
             case .approved(let amount):
-                approvedAttempts.append((attempt, amount))
+                if firstApproved == nil {
+                    firstApproved = (index, amount)
+                } else {
+                    moreApproved.append((index, amount))
+                }
                 allDeclined = false
                 if let saleEvent, let amount, amount != saleEvent.total {
                     add(
@@ -132,16 +141,19 @@ struct SaleJudge: Sendable {
                 allDeclined = false
             }
         }
-        if approvedAttempts.count >= 2 {
-            let extra = approvedAttempts.dropFirst().reduce(Money.zero) { $0 + ($1.amount ?? .zero) }
-            let list = approvedAttempts.map { "\($0.attempt.posRefId) (\($0.amount?.description ?? "amount unknown"))" }
+        if let firstApproved, !moreApproved.isEmpty {
+            let approved = [firstApproved] + moreApproved
+            let extra = moreApproved.reduce(Money.zero) { $0 + ($1.amount ?? .zero) }
+            let list = approved.map {
+                "\(sale.attempts[$0.index].posRefId) (\($0.amount?.description ?? "amount unknown"))"
+            }
             add(
                 .doubleCharge, sale: sale, pem: pem, day: day, amount: extra,
-                detail: "\(approvedAttempts.count) attempts of sale \(sale.saleId) were approved: "
+                detail: "\(approved.count) attempts of sale \(sale.saleId) were approved: "
                     + list.joined(separator: ", ") + "; refund \(extra)")
         }
         guard let saleEvent, let day else { return false }
-        let paid = saleEvent.payment != .electronic || !approvedAttempts.isEmpty
+        let paid = saleEvent.payment != .electronic || firstApproved != nil
         let unpaid = saleEvent.payment == .electronic && allDeclined
         let key = PemDay(pem: saleEvent.pem, day: day)
         let window = offlineWindow(of: sale, saleEvent: saleEvent, pem: pemView)
@@ -227,7 +239,7 @@ struct SaleJudge: Sendable {
 
     private mutating func evaluateReceipts(
         _ sale: borrowing SaleRecord, saleEvent: borrowing SaleEvent, day: FiscalDay, paid: Bool, unpaid: Bool,
-        offlineWindow: OfflineWindow?, inRegister: Bool, named: [NamedReceipt]
+        offlineWindow: OfflineWindow?, inRegister: Bool, named: ArraySlice<NamedReceipt>
     ) {
         let pem = saleEvent.pem
         let hasReceipt = !sale.receipts.isEmpty
