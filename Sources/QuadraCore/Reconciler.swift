@@ -52,19 +52,12 @@ public struct Reconciler: Sendable {
             var conflicts: [(file: Int, diagnostic: Diagnostic)] = []
             var receiptConflict = false
             var judge = SaleJudge(index: index)
-            var batch: [SaleRecord] = []
-            batch.reserveCapacity(SaleJudge.batchSize)
-            try spilled.forEachSale(partition: partition) { conflict in
+            try spilled.forEachSale(partition: partition, batchSize: SaleJudge.batchSize) { conflict in
                 conflicts.append((conflict.file, Diagnostic(location: conflict.location, message: conflict.message)))
                 if case .receiptIssued = conflict.event { receiptConflict = true }
-            } _: { sale in
-                batch.append(sale)
-                if batch.count == SaleJudge.batchSize {
-                    judge.judge(batch: batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
+            } _: { batch in
+                judge.judge(batch: batch)
             }
-            judge.judge(batch: batch)
             return JudgedPartition(judge: judge, conflicts: conflicts, receiptConflict: receiptConflict)
         }
     }
@@ -74,8 +67,8 @@ public struct Reconciler: Sendable {
         let parts = try ParallelWork.map(count: spilled.partitionCount, workers: workers) { partition in
             var marks = ClientMarks()
             try spilled.forEachSale(partition: partition) { _ in
-            } _: {
-                marks.add($0)
+            } _: { batch in
+                for sale in batch { marks.add(sale) }
             }
             return marks
         }

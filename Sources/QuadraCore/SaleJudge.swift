@@ -22,7 +22,7 @@ struct SaleJudge: Sendable {
     /// Judges every sale of `ledger`. In no particular order: findings are put in report order at the end, and
     /// the other results are sums or sorted later.
     mutating func judge(_ ledger: SaleLedger) {
-        judge(batch: Array(ledger.sales.values))
+        judge(batch: Array(ledger.sales.values)[...])
     }
 
     /// How many sales `judge(batch:)` is best given at a time.
@@ -41,7 +41,7 @@ struct SaleJudge: Sendable {
     /// Judges sales a batch at a time: the A-Cube receipts that their `receipt_issued` events name are looked up
     /// together first (so the lookups' memory reads overlap instead of each waiting for the last), then each sale
     /// is judged.
-    mutating func judge(batch sales: [SaleRecord]) {
+    mutating func judge(batch sales: ArraySlice<SaleRecord>) {
         var views: [ReconcileIndex.PemView?] = []
         views.reserveCapacity(sales.count)
         var tables: [AcubeReceiptTable?] = []
@@ -65,7 +65,7 @@ struct SaleJudge: Sendable {
         var next = 0
         for position in sales.indices {
             let count = sales[position].receipts.count
-            judge(sales[position], pem: views[position], named: named[next..<next + count])
+            judge(sales[position], pem: views[position - sales.startIndex], named: named[next..<next + count])
             next += count
         }
     }

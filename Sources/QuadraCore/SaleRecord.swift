@@ -30,6 +30,17 @@ public struct SaleRecord: Sendable, Equatable {
         self.terminal = terminal
         self.saleId = saleId
     }
+
+    /// Empties the record for another sale, keeping its arrays' capacity.
+    mutating func reset(terminal: String, saleId: String) {
+        self.terminal = terminal
+        self.saleId = saleId
+        sale = nil
+        saleSource = nil
+        attempts.removeAll(keepingCapacity: true)
+        receipts.removeAll(keepingCapacity: true)
+        failures.removeAll(keepingCapacity: true)
+    }
 }
 
 /// Identifies a POS sale: its terminal and the POS's own sale id.

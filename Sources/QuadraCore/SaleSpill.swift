@@ -66,8 +66,9 @@ public final class SpilledSales: @unchecked Sendable {
 
     /// Walks the sales of one partition: each sale's records are put in read order (file, then line) and folded
     /// into a `SaleRecord` by the ledger's rules (a repeat counts once, a conflicting record is handed to
-    /// `conflict` and left out), then the sale is handed to `body`. Sales come in no particular order; records
-    /// without a sale (`pos_started`) are skipped.
+    /// `conflict` and left out); the sales are handed to `body` up to `batchSize` at a time. Sales come in no
+    /// particular order; records without a sale (`pos_started`) are skipped. The records of a batch are reused
+    /// for the next one (their arrays keep their capacity): `body` must not keep the slice.
     ///
     /// Nothing is decoded to find the sales: each record's header is read in place and its sale's 64-bit hash of
     /// (terminal, sale) looked up in an open-addressing table that chains the records of each hash in the order
@@ -76,8 +77,8 @@ public final class SpilledSales: @unchecked Sendable {
     ///
     /// `keyHash` is for tests, which make every hash collide.
     public func forEachSale(
-        partition: Int, keyHash: KeyHash = SpillDecoder.keyHash, conflict: (_ record: SpilledConflict) -> Void,
-        _ body: (consuming SaleRecord) -> Void
+        partition: Int, keyHash: KeyHash = SpillDecoder.keyHash, batchSize: Int = 256,
+        conflict: (_ record: SpilledConflict) -> Void, _ body: (ArraySlice<SaleRecord>) -> Void
     ) throws {
         let storage = try partitionBytes(partition)
         defer { storage.deallocate() }
@@ -97,6 +98,7 @@ public final class SpilledSales: @unchecked Sendable {
         }
         let groups = HashChains(entries)
         var group: [SpillEntry] = []
+        var batch = Batch(size: batchSize)
         for head in groups.heads {
             group.removeAll(keepingCapacity: true)
             var link = head
@@ -110,7 +112,7 @@ public final class SpilledSales: @unchecked Sendable {
             }
             let first = SpillDecoder.header(bytes, at: group[0].offset)
             if group.allSatisfy({ SpillDecoder.sameSale(bytes, first, SpillDecoder.header(bytes, at: $0.offset)) }) {
-                body(sale(group[...], bytes, conflict: conflict))
+                batch.add(body) { fold(group[...], bytes, into: &$0, conflict: conflict) }
                 continue
             }
             // A hash collision: split the group by the exact (terminal, sale), keeping the read order.
@@ -120,20 +122,23 @@ public final class SpilledSales: @unchecked Sendable {
                 let isSame = { (entry: SpillEntry) in
                     SpillDecoder.sameSale(bytes, headHeader, SpillDecoder.header(bytes, at: entry.offset))
                 }
-                body(sale(remaining.filter(isSame)[...], bytes, conflict: conflict))
+                let same = remaining.filter(isSame)
+                batch.add(body) { fold(same[...], bytes, into: &$0, conflict: conflict) }
                 remaining.removeAll(where: isSame)
             }
         }
+        batch.flush(body)
     }
 
-    /// Folds the records of one sale (in read order) into its `SaleRecord`.
-    private func sale(
-        _ entries: ArraySlice<SpillEntry>, _ bytes: UnsafeRawBufferPointer, conflict: (SpilledConflict) -> Void
-    ) -> SaleRecord {
+    /// Folds the records of one sale (in read order) into `sale`, emptied first.
+    private func fold(
+        _ entries: ArraySlice<SpillEntry>, _ bytes: UnsafeRawBufferPointer, into sale: inout SaleRecord,
+        conflict: (SpilledConflict) -> Void
+    ) {
         let first = SpillDecoder.header(bytes, at: entries[entries.startIndex].offset)
         let terminal = SpillDecoder.string(bytes, first.terminal)
         let saleId = SpillDecoder.string(bytes, first.sale.unsafelyUnwrapped)
-        var sale = SaleRecord(terminal: terminal, saleId: saleId)
+        sale.reset(terminal: terminal, saleId: saleId)
         for entry in entries {
             let header = SpillDecoder.header(bytes, at: entry.offset)
             let event = SpillDecoder.event(bytes, header)
@@ -142,7 +147,29 @@ public final class SpilledSales: @unchecked Sendable {
                 conflict(SpilledConflict(file: entry.file, location: location, message: message, event: event))
             }
         }
-        return sale
+    }
+
+    /// Sales gathered for `body`, in records that are reused from one batch to the next.
+    private struct Batch {
+        private var records: [SaleRecord] = []
+        private var count = 0
+        let size: Int
+
+        init(size: Int) { self.size = max(1, size) }
+
+        /// Folds the next sale with `fill` into a record of the batch; a full batch goes to `body` first.
+        mutating func add(_ body: (ArraySlice<SaleRecord>) -> Void, _ fill: (inout SaleRecord) -> Void) {
+            if count == size { flush(body) }
+            if count == records.count { records.append(SaleRecord(terminal: "", saleId: "")) }
+            fill(&records[count])
+            count += 1
+        }
+
+        /// Hands the sales gathered so far to `body`.
+        mutating func flush(_ body: (ArraySlice<SaleRecord>) -> Void) {
+            if count > 0 { body(records[0..<count]) }
+            count = 0
+        }
     }
 
     /// The bytes of one partition's chunks, one after the other; the caller deallocates them.

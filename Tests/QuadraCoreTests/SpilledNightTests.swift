@@ -67,7 +67,7 @@ import Testing
                 try spilled.forEachSale(partition: partition, keyHash: hash) {
                     conflicts.append("\($0.location): \($0.message)")
                 } _: {
-                    sales.append($0)
+                    sales.append(contentsOf: $0)
                 }
             }
             sales.sort { ($0.terminal, $0.saleId) < ($1.terminal, $1.saleId) }
