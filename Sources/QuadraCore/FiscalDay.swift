@@ -34,9 +34,16 @@ public struct FiscalDay: Sendable, Hashable, Comparable, CustomStringConvertible
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// A real date of the proleptic Gregorian calendar.
     public var isValid: Bool {
         guard (1...12).contains(month), day >= 1 else { return false }
-        return FiscalDay(daysSinceEpoch: daysSinceEpoch) == self
+        switch month {
+        case 2:
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            return day <= (leap ? 29 : 28)
+        case 4, 6, 9, 11: return day <= 30
+        default: return day <= 31
+        }
     }
 
     public static func < (lhs: FiscalDay, rhs: FiscalDay) -> Bool {

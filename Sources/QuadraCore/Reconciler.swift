@@ -120,12 +120,13 @@ public struct Reconciler: Sendable {
             salesWithoutAcube.merge(part.salesWithoutAcube, uniquingKeysWith: +)
         }
         openAttempts.sort { ($0.terminal, $0.sale, $0.posRefId) < ($1.terminal, $1.sale, $1.posRefId) }
-        evaluateRegisters()
+        // The registers, then each PEM's A-Cube side, on several threads; their findings in that order.
         let pems = inputs.acube.keys.sorted()
         let reconciler = self
-        for part in try ParallelWork.map(count: pems.count, workers: workers, { reconciler.acubeSide(pems[$0]) }) {
-            findings.append(contentsOf: part)
+        let nightWide = try ParallelWork.map(count: pems.count + 1, workers: workers) {
+            $0 == 0 ? reconciler.registerFindings() : reconciler.acubeSide(pems[$0 - 1])
         }
+        for part in nightWide { findings.append(contentsOf: part) }
         evaluateClientWindows()
         evaluateMissingAcubeData(salesWithoutAcube)
         evaluateRejectedSubmissions()
@@ -158,7 +159,9 @@ public struct Reconciler: Sendable {
 
     // MARK: - Registers
 
-    private mutating func evaluateRegisters() {
+    /// `OFFLINE_RECORD_UNSUBMITTED` for every register row that no emergency report covers.
+    private func registerFindings() -> [Finding] {
+        var findings: [Finding] = []
         let terminals = facts.registerTerminals
         // The gross of every (PEM, sale, day) the registers name, summed once rather than per row.
         struct SaleDay: Hashable {
@@ -193,6 +196,7 @@ public struct Reconciler: Sendable {
                         subjectRest: Self.locationKey(entry.source)))
             }
         }
+        return findings
     }
 
     // MARK: - A-Cube side

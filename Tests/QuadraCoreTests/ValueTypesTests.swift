@@ -134,6 +134,21 @@ private func vat(_ code: String) -> VatCode {
         #expect(VatCode(text) == nil)
     }
 
+    @Test func aDateIsValidExactlyWhenItsDayNumberGivesItBack() {
+        // The calendar rule against the round trip through the day number, over four centuries and more.
+        for year in [-401, -400, -100, -4, -1, 0, 1, 4, 100, 1582, 1900, 2000, 2024, 2026, 2100, 2400, 9999] {
+            for month in 0...13 {
+                for day in 0...32 {
+                    let date = FiscalDay(year: year, month: month, day: day)
+                    let roundTrip =
+                        (1...12).contains(month) && day >= 1
+                        && FiscalDay(daysSinceEpoch: date.daysSinceEpoch) == date
+                    #expect(date.isValid == roundTrip, "\(year)-\(month)-\(day)")
+                }
+            }
+        }
+    }
+
     @Test func everyVatCodeHasItsOwnListedIndex() {
         // The spill writes a VAT code as its index in `listed`: every code must come back as itself.
         #expect(VatCode.listed.count == VatCode.acubeRates.count + 6)
