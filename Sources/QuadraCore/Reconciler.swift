@@ -349,7 +349,10 @@ struct ReconcileIndex: Sendable {
     let clientWindows: [String: [OfflineWindow]]
     let voidedUuids: Set<String>
     /// What a sale's judge needs of each PEM, in one lookup.
-    private let pems: [String: PemView]
+    /// What the index knows of each PEM it knows, by ordinal (`pemOrdinal`), and an empty view at the end for
+    /// any other PEM: read in place, so judging copies none of it.
+    let pemViews: [PemView]
+    private let pemOrdinals: [String: Int]
 
     /// A PEM's A-Cube receipts (nil: the PEM has no A-Cube folder; a folder gives a table, maybe empty) and its
     /// offline windows.
@@ -384,11 +387,14 @@ struct ReconcileIndex: Sendable {
         }
         for (pem, windows) in platformWindows { pems[pem, default: PemView()].platformWindows = windows }
         for (pem, windows) in clientWindows { pems[pem, default: PemView()].clientWindows = windows }
-        self.pems = pems
+        let names = pems.keys.sorted()
+        pemViews = names.compactMap { pems[$0] } + [PemView()]
+        pemOrdinals = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
     }
 
     /// What the index holds for `pem` (nothing at all for a PEM it does not know).
-    func pem(_ pem: String) -> PemView { pems[pem] ?? PemView() }
+    /// The position of `pem`'s view in `pemViews` (the empty view at the end for a PEM it does not know).
+    func pemOrdinal(_ pem: String) -> Int { pemOrdinals[pem] ?? pemViews.count - 1 }
 
     /// The offline window of a PEM (platform first, then client) that holds `instant`.
     func window(_ pem: PemView, containing instant: Instant) -> OfflineWindow? {

@@ -31,7 +31,8 @@ struct SaleJudge: Sendable {
     /// A receipt a `receipt_issued` names: the table of its PEM (nil: the PEM has no A-Cube folder), its
     /// position there (nil: not held), and what the judge reads of it.
     struct NamedReceipt {
-        var table: AcubeReceiptTable?
+        /// How many receipts the PEM's table holds; nil when the PEM has no A-Cube folder.
+        var tableCount: Int?
         var position: Int?
         /// A sale receipt with a total: the total is compared with the sale's.
         var saleTotal = false
@@ -42,55 +43,61 @@ struct SaleJudge: Sendable {
     /// together first (so the lookups' memory reads overlap instead of each waiting for the last), then each sale
     /// is judged.
     mutating func judge(batch sales: ArraySlice<SaleRecord>) {
-        var views: [ReconcileIndex.PemView?] = []
-        views.reserveCapacity(sales.count)
+        // The ordinal of each sale's PEM (looked up once per sale) and of each receipt's.
+        var ordinals: [Int?] = []
+        ordinals.reserveCapacity(sales.count)
         var tables: [AcubeReceiptTable?] = []
         var uuids: [String] = []
         for position in sales.indices {
-            // What the index knows of the sale's PEM: looked up once per sale.
             let salePem = sales[position].sale?.pem
-            let view = salePem.map { index.pem($0) }
-            views.append(view)
+            let ordinal = salePem.map { index.pemOrdinal($0) }
+            ordinals.append(ordinal)
             for receipt in sales[position].receipts.indices {
                 let event = sales[position].receipts[receipt].event
-                tables.append(event.pem == salePem ? view?.receipts : index.pem(event.pem).receipts)
+                let receiptOrdinal = event.pem == salePem ? ordinal.unsafelyUnwrapped : index.pemOrdinal(event.pem)
+                tables.append(index.pemViews[receiptOrdinal].receipts)
                 uuids.append(event.receiptUuid)
             }
         }
         let found = AcubeReceiptTable.positions(of: uuids, in: tables)
         let named = found.indices.map {
             NamedReceipt(
-                table: tables[$0], position: found[$0].position, saleTotal: found[$0].isSale, total: found[$0].total)
+                tableCount: tables[$0]?.count, position: found[$0].position, saleTotal: found[$0].isSale,
+                total: found[$0].total)
         }
+        tables = []
         var next = 0
         for position in sales.indices {
             let count = sales[position].receipts.count
-            judge(sales[position], pem: views[position - sales.startIndex], named: named[next..<next + count])
+            judge(sales[position], pem: ordinals[position - sales.startIndex], named: named[next..<next + count])
             next += count
         }
     }
 
     /// Judges one sale; `named` holds its receipts' A-Cube receipts, in the order of `sale.receipts`.
     private mutating func judge(
-        _ sale: borrowing SaleRecord, pem: ReconcileIndex.PemView?, named: ArraySlice<NamedReceipt>
+        _ sale: borrowing SaleRecord, pem ordinal: Int?, named: ArraySlice<NamedReceipt>
     ) {
         // Whether a register names the sale: looked up once.
         let inRegister =
             !index.registerSales.isEmpty
             && sale.sale.map { index.registerSales.contains(pem: $0.pem, sale: sale.saleId) } == true
-        if !evaluate(sale, pem: pem ?? ReconcileIndex.PemView(), inRegister: inRegister, named: named) {
+        let pem = ordinal ?? index.pemViews.count - 1
+        if !evaluate(sale, pem: index.pemViews[pem], inRegister: inRegister, named: named) {
             // Receipts of a sale with no `sale` event are not judged, but they still name A-Cube receipts.
             for (receipt, found) in zip(sale.receipts, named) {
                 facts.noteNamed(
                     pem: receipt.event.pem, uuid: receipt.event.receiptUuid, position: found.position,
-                    tableCount: found.table?.count ?? 0)
+                    tableCount: found.tableCount ?? 0)
             }
         }
         facts.add(sale, inRegister: inRegister, zone: zone) { receiptPem in
             // Only PEMs with an open journal need the first POS receipt of a day.
-            receiptPem == sale.sale?.pem ? pem?.hasOpenJournal == true : index.pem(receiptPem).hasOpenJournal
+            index.pemViews[receiptPem == sale.sale?.pem ? pem : index.pemOrdinal(receiptPem)].hasOpenJournal
         }
-        if let saleEvent = sale.sale, pem?.receipts == nil { salesWithoutAcube[saleEvent.pem, default: 0] += 1 }
+        if let saleEvent = sale.sale, index.pemViews[pem].receipts == nil {
+            salesWithoutAcube[saleEvent.pem, default: 0] += 1
+        }
     }
 
     // MARK: - Sales and attempts
@@ -278,9 +285,9 @@ struct SaleJudge: Sendable {
             let uuid = receipt.event.receiptUuid
             let position = found.position
             facts.noteNamed(
-                pem: receipt.event.pem, uuid: uuid, position: position, tableCount: found.table?.count ?? 0)
+                pem: receipt.event.pem, uuid: uuid, position: position, tableCount: found.tableCount ?? 0)
             // A PEM with no A-Cube folder: its receipts are not checked here (ACUBE_DATA_MISSING says so).
-            guard found.table != nil else { continue }
+            guard found.tableCount != nil else { continue }
             guard position != nil else {
                 add(
                     .receiptNotInJournal, sale: sale, pem: pem, day: day, receiptUuid: uuid,
