@@ -1,10 +1,10 @@
-/// One POS log line → a record, or the reason it is rejected (formats.md §1.1): the fast scanner for the
-/// ordinary shape, the strict parser for everything else (and for the exact message).
+/// One POS log line → a record, or the reason it is rejected (formats.md §1.1), by the strict parser: for the
+/// lines the fast scanner (`PosLineScanner`, which spills the ordinary ones straight from their bytes) declines,
+/// and for the exact message.
 enum PosLineDecoding {
-    static func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Result<
+    static func strictly(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Result<
         PosRecord, PosEventDecoder.Rejection
     > {
-        if let record = PosLineScanner.decode(line) { return .success(record) }
         do {
             let value = try JSONParser.parse(line, firstLine: lineNumber)
             return .success(try PosEventDecoder.decode(value))

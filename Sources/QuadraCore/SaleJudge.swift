@@ -28,8 +28,7 @@ struct SaleJudge: Sendable {
     /// How many sales `judge(batch:)` is best given at a time.
     static let batchSize = 256
 
-    /// A receipt a `receipt_issued` names: the table of its PEM (nil: the PEM has no A-Cube folder), its
-    /// position there (nil: not held), and what the judge reads of it.
+    /// The A-Cube receipt a `receipt_issued` names: where it is in its PEM's table, and what the judge reads of it.
     struct NamedReceipt {
         /// How many receipts the PEM's table holds; nil when the PEM has no A-Cube folder.
         var tableCount: Int?
@@ -65,7 +64,6 @@ struct SaleJudge: Sendable {
                 tableCount: tables[$0]?.count, position: found[$0].position, saleTotal: found[$0].isSale,
                 total: found[$0].total)
         }
-        tables = []
         var next = 0
         for position in sales.indices {
             let count = sales[position].receipts.count

@@ -413,7 +413,6 @@ struct SpillBuffer {
         (base + count).copyMemory(from: source, byteCount: bytes.count)
         count += bytes.count
     }
-
 }
 
 // MARK: - Encoding
