@@ -190,6 +190,9 @@ extension AcubeReceiptsPageScanner {
         @inline(__always) mutating func string() -> Bool { cursor.string() }
         @inline(__always) mutating func number() -> Bool { cursor.number() != nil }
         @inline(__always) mutating func value(depth: Int) -> Bool { cursor.value(depth: depth) != nil }
+        @inline(__always) mutating func afterElement(closing close: UInt8) -> Bool? {
+            cursor.afterElement(closing: close)
+        }
         @inline(__always) static func matches(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
             JSONByteCursor.matches(pointer, text)
         }
@@ -235,12 +238,8 @@ extension AcubeReceiptsPageScanner {
                 } else {
                     guard value(depth: 2) else { return false }
                 }
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == JSONByteCursor.closeBrace { break }
-                guard separator == JSONByteCursor.comma else { return false }
-                skipWhitespace()
+                guard let closed = afterElement(closing: JSONByteCursor.closeBrace) else { return false }
+                if closed { break }
             }
             skipWhitespace()
             return sawMembers && index == end
@@ -258,12 +257,8 @@ extension AcubeReceiptsPageScanner {
             while true {
                 guard byte == JSONByteCursor.openBrace, let receipt = member() else { return false }
                 receipts.append(receipt)
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == JSONByteCursor.closeBracket { return true }
-                guard separator == JSONByteCursor.comma else { return false }
-                skipWhitespace()
+                guard let closed = afterElement(closing: JSONByteCursor.closeBracket) else { return false }
+                if closed { return true }
             }
         }
 
@@ -318,12 +313,8 @@ extension AcubeReceiptsPageScanner {
                 case 19 where Self.matches(key, "parent_receipt_uuid"): parentUuid = span
                 default: break
                 }
-                skipWhitespace()
-                let separator = byte
-                index += 1
-                if separator == JSONByteCursor.closeBrace { break }
-                guard separator == JSONByteCursor.comma else { return nil }
-                skipWhitespace()
+                guard let closed = afterElement(closing: JSONByteCursor.closeBrace) else { return nil }
+                if closed { break }
                 guard byte == JSONByteCursor.quote else { return nil }
             }
             // The tree path's order of checks does not matter here: any failure sends the page there.

@@ -145,6 +145,20 @@ struct JSONByteCursor {
         return true
     }
 
+    /// After a value in an array or an object: skips white space and reads the separator. True when it is
+    /// `close` (the container ends there), false after a comma (and the white space after it); nil for anything
+    /// else.
+    @inline(__always)
+    mutating func afterElement(closing close: UInt8) -> Bool? {
+        skipWhitespace()
+        let separator = byte
+        index += 1
+        if separator == close { return true }
+        guard separator == Self.comma else { return nil }
+        skipWhitespace()
+        return false
+    }
+
     mutating func array(depth: Int) -> Bool {
         index += 1
         skipWhitespace()
@@ -154,12 +168,8 @@ struct JSONByteCursor {
         }
         while true {
             guard value(depth: depth + 1) != nil else { return false }
-            skipWhitespace()
-            let separator = byte
-            index += 1
-            if separator == Self.closeBracket { return true }
-            guard separator == Self.comma else { return false }
-            skipWhitespace()
+            guard let closed = afterElement(closing: Self.closeBracket) else { return false }
+            if closed { return true }
         }
     }
 
@@ -177,12 +187,8 @@ struct JSONByteCursor {
             index += 1
             skipWhitespace()
             guard value(depth: depth + 1) != nil else { return false }
-            skipWhitespace()
-            let separator = byte
-            index += 1
-            if separator == Self.closeBrace { return true }
-            guard separator == Self.comma else { return false }
-            skipWhitespace()
+            guard let closed = afterElement(closing: Self.closeBrace) else { return false }
+            if closed { return true }
         }
     }
 

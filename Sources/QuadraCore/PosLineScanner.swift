@@ -338,24 +338,16 @@ extension PosLineScanner {
                         } else if keyLength == 5, ByteScanner.matches(base + keyStart, "gross") {
                             gross = value
                         }
-                        scanner.skipWhitespace()
-                        let separator = scanner.byte
-                        scanner.index += 1
-                        if separator == JSONByteCursor.closeBrace { break }
-                        guard separator == JSONByteCursor.comma else { return nil }
-                        scanner.skipWhitespace()
+                        guard let closed = scanner.afterElement(closing: JSONByteCursor.closeBrace) else { return nil }
+                        if closed { break }
                     }
                 }
                 guard vat.kind == .string, let code = vatCode(bytes(vat)), let amount = positiveMoney(gross) else {
                     return nil
                 }
                 lines.append(VatAmount(vat: code, gross: amount))
-                scanner.skipWhitespace()
-                let separator = scanner.byte
-                scanner.index += 1
-                if separator == JSONByteCursor.closeBracket { return lines }
-                guard separator == JSONByteCursor.comma else { return nil }
-                scanner.skipWhitespace()
+                guard let closed = scanner.afterElement(closing: JSONByteCursor.closeBracket) else { return nil }
+                if closed { return lines }
             }
         }
 
@@ -438,12 +430,8 @@ extension JSONByteCursor {
                 value = other
             }
             fields.set(key, value)
-            skipWhitespace()
-            let separator = byte
-            index += 1
-            if separator == JSONByteCursor.closeBrace { break }
-            guard separator == JSONByteCursor.comma else { return false }
-            skipWhitespace()
+            guard let closed = afterElement(closing: JSONByteCursor.closeBrace) else { return false }
+            if closed { break }
             guard byte == JSONByteCursor.quote else { return false }
         }
         skipWhitespace()
