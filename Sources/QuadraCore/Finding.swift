@@ -32,13 +32,6 @@ public struct Finding: Sendable, Hashable {
 
     public var severity: Severity { code.severity }
 
-    /// The identity of the finding: one finding per (code, subject). The subject is the pem, fiscal day,
-    /// terminal and sale where the code's subject includes them, plus `subjectRest` (a posRefId, a receipt
-    /// uuid, a window start, a file and line).
-    public var identity: [String] {
-        [code.rawValue, pem ?? "", fiscalDay?.description ?? "", terminal ?? "", sale ?? ""] + subjectRest
-    }
-
     /// The report order: pem, fiscal day, terminal, sale, code, then the rest of the subject (then posRefId,
     /// receipt uuid and detail, so the order is total). An absent attribute comes before every present one.
     /// Compares field by field, allocating nothing.
@@ -49,8 +42,9 @@ public struct Finding: Sendable, Hashable {
         return lhs.detail < rhs.detail
     }
 
-    /// The leading keys of the report order, which are exactly the identity: nil when the two findings have the
-    /// same identity, else whether `lhs` comes first.
+    /// The leading keys of the report order, which are exactly the identity (one finding per code and subject:
+    /// code, pem, fiscal day, terminal, sale and `subjectRest`, an absent attribute differing from an empty one):
+    /// nil when the two findings have the same identity, else whether `lhs` comes first.
     static func subjectOrder(_ lhs: borrowing Finding, _ rhs: borrowing Finding) -> Bool? {
         if let order = compare(lhs.pem, rhs.pem) { return order }
         if lhs.fiscalDay != rhs.fiscalDay { return dayOrder(lhs.fiscalDay, rhs.fiscalDay) }
@@ -83,20 +77,6 @@ public struct Finding: Sendable, Hashable {
             case .some(let right): return left == right ? nil : left < right
             }
         }
-    }
-
-    /// The identity as a hashable value: what `identity` lists, without building an array.
-    struct Identity: Hashable {
-        var code: FindingCode
-        var pem: String?
-        var fiscalDay: FiscalDay?
-        var terminal: String?
-        var sale: String?
-        var subjectRest: [String]
-    }
-
-    var identityKey: Identity {
-        Identity(code: code, pem: pem, fiscalDay: fiscalDay, terminal: terminal, sale: sale, subjectRest: subjectRest)
     }
 }
 

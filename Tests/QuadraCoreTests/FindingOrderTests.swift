@@ -23,10 +23,26 @@ import Testing
         }
     }
 
+    /// A finding's identity as a hashable value: one finding per code and subject.
+    struct Identity: Hashable {
+        var code: FindingCode
+        var pem: String?
+        var fiscalDay: FiscalDay?
+        var terminal: String?
+        var sale: String?
+        var subjectRest: [String]
+
+        init(_ finding: Finding) {
+            (code, pem, fiscalDay, terminal, sale, subjectRest) = (
+                finding.code, finding.pem, finding.fiscalDay, finding.terminal, finding.sale, finding.subjectRest
+            )
+        }
+    }
+
     /// The definition: first of each identity in list order, then the report order.
     static func reference(_ findings: [Finding]) -> [Finding] {
-        var seen = Set<Finding.Identity>()
-        return findings.filter { seen.insert($0.identityKey).inserted }.sorted(by: Finding.reportOrder)
+        var seen = Set<Identity>()
+        return findings.filter { seen.insert(Identity($0)).inserted }.sorted(by: Finding.reportOrder)
     }
 
     @Test(arguments: [(UInt64(1), 300), (2, 20_000), (3, 50_000)])
