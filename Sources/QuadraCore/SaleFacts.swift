@@ -34,7 +34,7 @@ public struct SaleFacts: Sendable {
     /// the first POS receipt of its days is kept (only journals that are open need it).
     mutating func add(
         _ sale: borrowing SaleRecord, inRegister: Bool, zone: FiscalTimeZone,
-        firstDocumentMatters: (String) -> Bool = { _ in true }
+        firstDocumentMatters: (String) -> Bool
     ) {
         for receipt in sale.receipts {
             let event = receipt.event

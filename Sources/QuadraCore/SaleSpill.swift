@@ -587,9 +587,8 @@ enum SpillEncoder {
 
 /// Reads back what `SpillEncoder` wrote: a record's header in place, then its event when asked.
 public enum SpillDecoder {
-    /// A record's fixed part: where it is and what it belongs to, read without decoding anything.
+    /// A record's fixed part: its length, tag, file and line and what it belongs to, read without decoding anything.
     struct Header {
-        var offset: Int
         var length: Int
         var tag: UInt8
         var file: Int
@@ -619,7 +618,7 @@ public enum SpillDecoder {
             index += 1
         }
         return Header(
-            offset: offset, length: length, tag: tag, file: file, line: line, terminal: terminal, sale: sale,
+            length: length, tag: tag, file: file, line: line, terminal: terminal, sale: sale,
             body: index)
     }
 
