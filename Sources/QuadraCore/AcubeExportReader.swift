@@ -118,10 +118,10 @@ public enum AcubeExportReader {
                     uuid: uuid, createdAt: createdAt, event: event, source: source)
             }
         case .acubeEmergencyReports:
-            let key = fields.optionalText("datetime") != nil ? "datetime" : "closed_at"
-            let report = AcubeEmergencyReport(
-                id: fields.optionalText("id") ?? "", datetime: try fields.timestamp(key, timeZone: timeZone),
-                source: source)
+            // `closed_at` is a server time: it never decides which day a report covers (formats.md §2).
+            let datetime =
+                fields.optionalText("datetime") != nil ? try fields.timestamp("datetime", timeZone: timeZone) : nil
+            let report = AcubeEmergencyReport(id: fields.optionalText("id") ?? "", datetime: datetime, source: source)
             data.emergencyReports.append(report)
         default:
             return

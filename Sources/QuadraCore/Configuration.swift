@@ -40,6 +40,19 @@ public struct Configuration: Sendable, Hashable {
             case merchant
         }
 
+        /// The files of one cash register's client certificate (mutual TLS), as absolute paths.
+        public struct ClientCertificate: Sendable, Hashable {
+            /// The certificate (PEM file; a chain may follow it).
+            public var certificate: String
+            /// Its private key (PEM file).
+            public var privateKey: String
+
+            public init(certificate: String, privateKey: String) {
+                self.certificate = certificate
+                self.privateKey = privateKey
+            }
+        }
+
         public var role: Role = .merchant
         public var baseURL = "https://ereceipts-it-sandbox.acubeapi.com"
         public var authURL = "https://common-sandbox.api.acubeapi.com"
@@ -49,8 +62,24 @@ public struct Configuration: Sendable, Hashable {
         public var pageSize: Int64 = 100
         public var requestTimeoutSeconds: Int64 = 30
         public var maximumRetries: Int64 = 5
+        /// PEMs fetched at once.
+        public var concurrency: Int64 = 4
+        /// Where notifications are served over mutual TLS; nil means port 444 of `baseURL`'s host.
+        public var mtlsBaseURL: String?
+        /// A PEM bundle of CA certificates trusted besides the system's (absolute path), for every A-Cube host.
+        public var caCertificate: String?
+        /// Each PEM's client certificate, by serial number.
+        public var certificates: [String: ClientCertificate] = [:]
 
         public init() {}
+
+        /// The base URL of the mutual-TLS host: `mtls_base_url`, else `https://` + the host of `base_url` + `:444`
+        /// (where A-Cube's SDK calls it).
+        public var effectiveMTLSBaseURL: String {
+            if let mtlsBaseURL { return mtlsBaseURL }
+            guard let host = URL(string: baseURL)?.host else { return baseURL }
+            return "https://\(host):444"
+        }
     }
 
     /// Every key the file may hold, with what it expects (for messages and the sample's documentation).
@@ -65,22 +94,44 @@ public struct Configuration: Sendable, Hashable {
         "acube.path_prefix": "pems or point-of-sales", "acube.merchant_uuid": "a string",
         "acube.pems": "an array of PEM serial numbers", "acube.page_size": "an integer from 1 to 1000",
         "acube.request_timeout_seconds": "an integer from 1 to 600", "acube.maximum_retries": "an integer from 0 to 20",
+        "acube.concurrency": "an integer from 1 to 64", "acube.mtls_base_url": "an https URL",
+        "acube.ca_certificate": "the path of a PEM file of CA certificates",
+        "acube.certificates.<PEM>": "{ certificate = \"FILE\", private_key = \"FILE\" }",
     ]
+
+    /// The tables a configuration may hold (`acube.certificates.<PEM>` too).
+    static let knownTables: Set<String> = ["spice", "spice.terminals", "acube", "acube.certificates"]
 
     /// Reads and checks a configuration file's text. Throws the first problem, naming its key and line.
     public static func parse(_ text: String, file: String) throws(ConfigurationError) -> Configuration {
         let document = try TOMLDocument.parse(text, file: file)
-        for (table, line) in document.tables where !["spice", "spice.terminals", "acube"].contains(table) {
+        for (table, line) in document.tables.sorted(by: { $0.value < $1.value }) where !knownTables.contains(table) {
+            if table.hasPrefix("acube.certificates."), table.split(separator: ".").count == 3 { continue }
             throw ConfigurationError(
                 file: file, line: line, key: table,
-                message: "unknown table: expected [spice], [spice.terminals] or [acube]")
+                message: "unknown table: expected [spice], [spice.terminals], [acube] or [acube.certificates]")
         }
         var configuration = Configuration()
-        for (key, entry) in document.entries.sorted(by: { $0.value.line < $1.value.line }) {
+        // Relative file paths are read from the configuration file's folder.
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        var certificateParts: [String: (certificate: String?, privateKey: String?, line: Int)] = [:]
+        for (key, entry) in document.entries.sorted(by: { ($0.value.line, $0.key) < ($1.value.line, $1.key) }) {
             let field = Field(file: file, key: key, entry: entry)
             if key.hasPrefix("spice.terminals.") {
                 let terminal = String(key.dropFirst("spice.terminals.".count))
                 configuration.spice.terminals[terminal] = try field.url(schemes: ["http"])
+                continue
+            }
+            if entry.path.count >= 3, entry.path[0] == "acube", entry.path[1] == "certificates" {
+                guard entry.path.count == 4, ["certificate", "private_key"].contains(entry.path[3]) else {
+                    throw field.fail(
+                        "expected acube.certificates.<PEM> = { certificate = \"FILE\", private_key = \"FILE\" }")
+                }
+                let pem = entry.path[2]
+                let path = try field.path(relativeTo: folder)
+                var parts = certificateParts[pem] ?? (nil, nil, entry.line)
+                if entry.path[3] == "certificate" { parts.certificate = path } else { parts.privateKey = path }
+                certificateParts[pem] = parts
                 continue
             }
             switch key {
@@ -119,10 +170,23 @@ public struct Configuration: Sendable, Hashable {
             case "acube.page_size": configuration.acube.pageSize = try field.integer(1...1000)
             case "acube.request_timeout_seconds": configuration.acube.requestTimeoutSeconds = try field.integer(1...600)
             case "acube.maximum_retries": configuration.acube.maximumRetries = try field.integer(0...20)
+            case "acube.concurrency": configuration.acube.concurrency = try field.integer(1...64)
+            case "acube.mtls_base_url": configuration.acube.mtlsBaseURL = try field.url(schemes: ["https"])
+            case "acube.ca_certificate": configuration.acube.caCertificate = try field.path(relativeTo: folder)
             default:
                 let hint = knownKeys.keys.sorted().first { $0.hasSuffix("." + (key.split(separator: ".").last ?? "")) }
                 throw field.fail("unknown key" + (hint.map { " (did you mean \($0)?)" } ?? ""))
             }
+        }
+        for (pem, parts) in certificateParts.sorted(by: { $0.key < $1.key }) {
+            guard let certificate = parts.certificate, let privateKey = parts.privateKey else {
+                throw ConfigurationError(
+                    file: file, line: parts.line, key: "acube.certificates.\(pem)",
+                    message: "expected both certificate and private_key: { certificate = \"FILE\", "
+                        + "private_key = \"FILE\" }")
+            }
+            configuration.acube.certificates[pem] = AcubeSettings.ClientCertificate(
+                certificate: certificate, privateKey: privateKey)
         }
         return configuration
     }
@@ -184,6 +248,16 @@ public struct Configuration: Sendable, Hashable {
                 strings.append(text)
             }
             return strings
+        }
+
+        /// A file path; a relative one is taken from `folder` (the configuration file's).
+        func path(relativeTo folder: URL) throws(ConfigurationError) -> String {
+            let text = try nonEmptyString()
+            guard !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                throw fail("expected a file path, found control characters")
+            }
+            if text.hasPrefix("/") { return text }
+            return folder.appendingPathComponent(text).standardizedFileURL.path
         }
 
         func url(schemes: [String]) throws(ConfigurationError) -> String {

@@ -22,12 +22,15 @@ public struct EmergencyReportUpload: Sendable, Hashable {
     public var cashPaymentAmount: Money
     public var electronicPaymentAmount: Money
     public var ticketRestaurantPaymentAmount: Money
+    /// The number of documents paid by ticket (0 when none): A-Cube's schema requires an integer, never null.
+    public var ticketRestaurantQuantity: Int
     /// Sorted by `vat_rate_code`.
     public var entries: [Entry]
 
     public init(
         pem: String, fiscalDay: FiscalDay, datetime: String, documentsCount: Int, cashPaymentAmount: Money,
-        electronicPaymentAmount: Money, ticketRestaurantPaymentAmount: Money, entries: [Entry]
+        electronicPaymentAmount: Money, ticketRestaurantPaymentAmount: Money, ticketRestaurantQuantity: Int = 0,
+        entries: [Entry]
     ) {
         self.pem = pem
         self.fiscalDay = fiscalDay
@@ -36,6 +39,7 @@ public struct EmergencyReportUpload: Sendable, Hashable {
         self.cashPaymentAmount = cashPaymentAmount
         self.electronicPaymentAmount = electronicPaymentAmount
         self.ticketRestaurantPaymentAmount = ticketRestaurantPaymentAmount
+        self.ticketRestaurantQuantity = ticketRestaurantQuantity
         self.entries = entries
     }
 
@@ -48,7 +52,7 @@ public struct EmergencyReportUpload: Sendable, Hashable {
             ("cash_payment_amount", .string(cashPaymentAmount.description)),
             ("electronic_payment_amount", .string(electronicPaymentAmount.description)),
             ("ticket_restaurant_payment_amount", .string(ticketRestaurantPaymentAmount.description)),
-            ("ticket_restaurant_quantity", .null),
+            ("ticket_restaurant_quantity", .integer(ticketRestaurantQuantity)),
         ]
     }
 

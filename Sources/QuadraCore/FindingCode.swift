@@ -23,6 +23,7 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable, Comparable {
     case platformOffline = "PLATFORM_OFFLINE"
     case acubeDataMissing = "ACUBE_DATA_MISSING"
     case submissionRejected = "SUBMISSION_REJECTED"
+    case submissionUncertain = "SUBMISSION_UNCERTAIN"
     case inputRejected = "INPUT_REJECTED"
 
     public static func < (lhs: FindingCode, rhs: FindingCode) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -33,7 +34,7 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable, Comparable {
             .info
         case .paymentManualOverride, .paymentAmountMismatch, .orphanReceipt, .acubeDataMissing, .inputRejected:
             .warning
-        case .doubleCharge, .receiptDuringOffline:
+        case .doubleCharge, .receiptDuringOffline, .submissionUncertain:
             .critical
         case .paymentInProgress, .paymentStillInProgress, .paymentNotFound, .paymentUnreachable, .receiptMissing,
             .receiptNotInJournal, .receiptAmountMismatch, .receiptForUnpaidSale, .offlineSaleNotRecorded,
@@ -68,6 +69,7 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable, Comparable {
         case .platformOffline: "none"
         case .acubeDataMissing: "fetch A-Cube data"
         case .submissionRejected: "fix the data"
+        case .submissionUncertain: "check the PEM's reports at A-Cube and record what they cover"
         case .inputRejected: "fix the source"
         }
     }

@@ -29,16 +29,22 @@ public struct ReconcileContext: Sendable {
     public var recoveries: [String: RecoveryOutcome]
     /// A-Cube refusals of submissions, by (PEM, fiscal day): the violations as text.
     public var rejectedSubmissions: [PemDay: String]
+    /// What a run that submitted could not settle (a report A-Cube holds that the store never recorded, an
+    /// outcome the list cannot tell), by subject: `SUBMISSION_UNCERTAIN` details. The store's unsettled
+    /// submissions (`state.unsettledSubmissions`) are added to these.
+    public var uncertainSubmissions: [SubmissionSubject: String]
 
     public init(
         asOf: Instant, timeZone: FiscalTimeZone, state: StateSnapshot = StateSnapshot(),
-        recoveries: [String: RecoveryOutcome] = [:], rejectedSubmissions: [PemDay: String] = [:]
+        recoveries: [String: RecoveryOutcome] = [:], rejectedSubmissions: [PemDay: String] = [:],
+        uncertainSubmissions: [SubmissionSubject: String] = [:]
     ) {
         self.asOf = asOf
         self.timeZone = timeZone
         self.state = state
         self.recoveries = recoveries
         self.rejectedSubmissions = rejectedSubmissions
+        self.uncertainSubmissions = uncertainSubmissions
     }
 }
 
@@ -56,6 +62,9 @@ public struct Reconciliation: Sendable {
     public var dayStats: [DayStats] = []
     /// The input files, each with its records rejected, conflicts found while reconciling included.
     public var inputFiles: [InputFileRecord] = []
+    /// By PEM, the ids of the emergency reports its export describes with a `datetime` (what they cover is known):
+    /// submission counts them as recorded.
+    public var describedReportIds: [String: Set<String>] = [:]
 }
 
 /// An attempt the POS left in progress: what Spice recovery needs to ask about it.

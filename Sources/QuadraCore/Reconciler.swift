@@ -130,6 +130,7 @@ public struct Reconciler: Sendable {
         evaluateClientWindows()
         evaluateMissingAcubeData(salesWithoutAcube)
         evaluateRejectedSubmissions()
+        evaluateUncertainSubmissions()
         for diagnostic in diagnostics { findings.append(Self.inputRejected(diagnostic)) }
         let uploads = UploadBuilder.build(
             items: inputs.registers.map { UploadItem(entry: $0) } + offlineSales, timeZone: zone,
@@ -142,7 +143,11 @@ public struct Reconciler: Sendable {
             uploads: uploads,
             openAttempts: openAttempts,
             dayStats: finishedStats(stats, unique),
-            inputFiles: inputFiles)
+            inputFiles: inputFiles,
+            describedReportIds: inputs.acube.compactMapValues { data in
+                let ids = Set(data.emergencyReports.filter { $0.datetime != nil && !$0.id.isEmpty }.map(\.id))
+                return ids.isEmpty ? nil : ids
+            })
     }
 
     /// Adds findings per severity and coverage to the per-day figures.
@@ -324,6 +329,20 @@ public struct Reconciler: Sendable {
         }
     }
 
+    /// `SUBMISSION_UNCERTAIN`: the store's unsettled submissions, and what the submitting run could not settle
+    /// (its detail wins for the same subject: it is the fresher).
+    private mutating func evaluateUncertainSubmissions() {
+        var subjects: [SubmissionSubject: String] = [:]
+        for (pemDay, detail) in context.state.unsettledSubmissions {
+            subjects[SubmissionSubject(pem: pemDay.pem, day: pemDay.day)] = detail
+        }
+        subjects.merge(context.uncertainSubmissions) { $1 }
+        for (subject, detail) in subjects {
+            findings.append(
+                Finding(code: .submissionUncertain, pem: subject.pem, fiscalDay: subject.day, detail: detail))
+        }
+    }
+
     // MARK: - Helpers
 
     /// A stable key for a file and line: the path, then the line zero-padded so it sorts as a number.
@@ -404,11 +423,15 @@ struct ReconcileIndex: Sendable {
         return pem.clientWindows.first { $0.contains(instant, asOf: context.asOf) }
     }
 
-    /// An emergency report covers (PEM, day) when the store records its submission or A-Cube lists one that day.
+    /// An emergency report covers (PEM, day) when the store records its settled submission (or an operator
+    /// recorded a report covering it), or when the PEM's export lists one whose `datetime` falls on that day
+    /// (`closed_at` alone never decides: formats.md §2).
     func isCovered(_ pemDay: PemDay) -> Bool {
         if context.state.submittedReports.contains(pemDay) { return true }
         guard let reports = acube[pemDay.pem]?.emergencyReports else { return false }
-        return reports.contains { context.timeZone.fiscalDay(of: $0.datetime) == pemDay.day }
+        return reports.contains { report in
+            report.datetime.map { context.timeZone.fiscalDay(of: $0) == pemDay.day } ?? false
+        }
     }
 }
 

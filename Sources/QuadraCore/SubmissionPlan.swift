@@ -6,15 +6,22 @@ public struct SubmissionPlan: Sendable {
     public var offlinePeriods: [OfflineWindow]
     /// Journals that `JOURNAL_NOT_CLOSED` says to close.
     public var journalCloses: [PemDay]
+    /// By PEM, the report ids the night's exports describe with a `datetime`: A-Cube holding them is expected.
+    public var describedReportIds: [String: Set<String>] = [:]
 
-    public init(uploads: [EmergencyReportUpload], offlinePeriods: [OfflineWindow], journalCloses: [PemDay]) {
+    public init(
+        uploads: [EmergencyReportUpload], offlinePeriods: [OfflineWindow], journalCloses: [PemDay],
+        describedReportIds: [String: Set<String>] = [:]
+    ) {
         self.uploads = uploads
         self.offlinePeriods = offlinePeriods
         self.journalCloses = journalCloses
+        self.describedReportIds = describedReportIds
     }
 
     /// The plan of a reconciled night.
     public init(_ reconciliation: Reconciliation, state: StateSnapshot) {
+        describedReportIds = reconciliation.describedReportIds
         uploads = reconciliation.uploads
         offlinePeriods = reconciliation.clientWindows.filter {
             $0.end != nil && !state.notifiedPeriods.contains(PemInstant(pem: $0.pem, instant: $0.start))
@@ -51,7 +58,7 @@ public struct SubmissionPlan: Sendable {
     }
 
     /// The first five items, then how many more: a chain's night must not print a page per line.
-    static func someOf(_ items: [String]) -> String {
+    public static func someOf(_ items: [String]) -> String {
         let shown = items.prefix(5).joined(separator: ", ")
         return items.count > 5 ? shown + " and \(items.count - 5) more" : shown
     }

@@ -4,6 +4,8 @@ public enum TOMLValue: Sendable, Hashable {
     case integer(Int64)
     case boolean(Bool)
     case array([TOMLValue])
+    /// An inline table `{ key = value, … }`: its members with their (dotted) key paths, in order.
+    case inlineTable([(path: [String], value: TOMLValue)])
 
     var typeName: String {
         switch self {
@@ -11,6 +13,42 @@ public enum TOMLValue: Sendable, Hashable {
         case .integer: "an integer"
         case .boolean: "a boolean"
         case .array: "an array"
+        case .inlineTable: "a table"
+        }
+    }
+
+    public static func == (lhs: TOMLValue, rhs: TOMLValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.string(let a), .string(let b)): a == b
+        case (.integer(let a), .integer(let b)): a == b
+        case (.boolean(let a), .boolean(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.inlineTable(let a), .inlineTable(let b)):
+            a.count == b.count && zip(a, b).allSatisfy { $0.path == $1.path && $0.value == $1.value }
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .string(let text):
+            hasher.combine(0)
+            hasher.combine(text)
+        case .integer(let number):
+            hasher.combine(1)
+            hasher.combine(number)
+        case .boolean(let flag):
+            hasher.combine(2)
+            hasher.combine(flag)
+        case .array(let items):
+            hasher.combine(3)
+            hasher.combine(items)
+        case .inlineTable(let members):
+            hasher.combine(4)
+            for member in members {
+                hasher.combine(member.path)
+                hasher.combine(member.value)
+            }
         }
     }
 }
@@ -36,12 +74,15 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 }
 
 /// A parsed TOML document: every key by its full dotted path (`spice.terminals.P1T1`), with its line.
-/// The subset: comments, `[table]` headers, `key = value` with bare or quoted keys, basic and literal strings,
-/// integers, booleans, and arrays of those (over several lines too). Anything else is an error with its line.
+/// The subset: comments, `[table]` headers, `key = value` with bare, quoted or dotted keys, basic and literal
+/// strings, integers, booleans, arrays of those (over several lines too) and inline tables (`{ a = 1, b = "x" }`,
+/// whose members become entries under the key). Anything else is an error with its line.
 public struct TOMLDocument: Sendable {
     public struct Entry: Sendable, Hashable {
         public var value: TOMLValue
         public var line: Int
+        /// The key's parts, as written (a quoted part may hold a dot).
+        public var path: [String] = []
     }
 
     public private(set) var entries: [String: Entry] = [:]
@@ -98,10 +139,26 @@ public struct TOMLDocument: Sendable {
                 index += 1
                 skipBlanks()
                 let value = try parseValue(key: name)
-                if document.entries[name] != nil { throw fail("the key is set twice", key: name) }
-                document.entries[name] = Entry(value: value, line: keyLine)
+                try assign(path, value, line: keyLine)
                 try endOfLine()
             }
+        }
+
+        /// Sets the entry at `path`; an inline table sets one entry per member, under `path`.
+        mutating func assign(_ path: [String], _ value: TOMLValue, line: Int) throws(ConfigurationError) {
+            let name = path.joined(separator: ".")
+            if case .inlineTable(let members) = value {
+                if document.entries[name] != nil || document.tables[name] != nil {
+                    throw fail("the key is set twice", key: name)
+                }
+                document.tables[name] = line
+                for member in members {
+                    try assign(path + member.path, member.value, line: line)
+                }
+                return
+            }
+            if document.entries[name] != nil { throw fail("the key is set twice", key: name) }
+            document.entries[name] = Entry(value: value, line: line, path: path)
         }
 
         mutating func keyPath() throws(ConfigurationError) -> [String] {
@@ -131,6 +188,7 @@ public struct TOMLDocument: Sendable {
             guard index < scalars.count else { throw fail("expected a value", key: key) }
             let c = scalars[index]
             if c == "\"" || c == "'" { return try parseString() }
+            if c == "{" { return try parseInlineTable(key: key) }
             if c == "[" {
                 index += 1
                 var items: [TOMLValue] = []
@@ -152,7 +210,7 @@ public struct TOMLDocument: Sendable {
                 }
             }
             var word = ""
-            while index < scalars.count, !" \t\r\n#,]".unicodeScalars.contains(scalars[index]) {
+            while index < scalars.count, !" \t\r\n#,]}".unicodeScalars.contains(scalars[index]) {
                 word.unicodeScalars.append(scalars[index])
                 index += 1
             }
@@ -163,6 +221,45 @@ public struct TOMLDocument: Sendable {
             throw fail(
                 "expected a string in quotes, an integer, true, false or an array, found \(word.isEmpty ? "nothing" : word)",
                 key: key)
+        }
+
+        /// `{ key = value, … }` on one line, no trailing comma (TOML 1.0).
+        mutating func parseInlineTable(key: String) throws(ConfigurationError) -> TOMLValue {
+            index += 1
+            var members: [(path: [String], value: TOMLValue)] = []
+            skipBlanks()
+            if index < scalars.count, scalars[index] == "}" {
+                index += 1
+                return .inlineTable(members)
+            }
+            while true {
+                let path = try keyPath()
+                let name = key + "." + path.joined(separator: ".")
+                skipBlanks()
+                guard index < scalars.count, scalars[index] == "=" else {
+                    throw fail("expected '=' after the key in the inline table", key: name)
+                }
+                index += 1
+                skipBlanks()
+                let value = try parseValue(key: name)
+                if members.contains(where: { $0.path == path }) {
+                    throw fail("the key is set twice in the inline table", key: name)
+                }
+                members.append((path, value))
+                skipBlanks()
+                guard index < scalars.count, scalars[index] != "\n" else {
+                    throw fail("the inline table is not closed on its line: expected '}'", key: key)
+                }
+                if scalars[index] == "}" {
+                    index += 1
+                    return .inlineTable(members)
+                }
+                guard scalars[index] == "," else {
+                    throw fail("expected ',' or '}' in the inline table", key: key)
+                }
+                index += 1
+                skipBlanks()
+            }
         }
 
         mutating func parseString() throws(ConfigurationError) -> TOMLValue {

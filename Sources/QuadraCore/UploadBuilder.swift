@@ -44,9 +44,12 @@ public enum UploadBuilder {
         var grossByVat: [VatCode: Money] = [:]
         var byPayment: [PaymentMethod: Money] = [:]
         var documents = Set<String>()
+        var ticketDocuments = Set<String>()
         var latest = items[0].recordedAt
         for item in items {
-            documents.insert(item.sale.map { "sale:" + $0 } ?? "at:\(item.recordedAt.millis)")
+            let document = item.sale.map { "sale:" + $0 } ?? "at:\(item.recordedAt.millis)"
+            documents.insert(document)
+            if item.payment == .ticket { ticketDocuments.insert(document) }
             latest = max(latest, item.recordedAt)
             for line in item.lines {
                 grossByVat[line.vat, default: .zero] += line.gross
@@ -63,7 +66,8 @@ public enum UploadBuilder {
             pem: pemDay.pem, fiscalDay: pemDay.day, datetime: timeZone.format(latest),
             documentsCount: documents.count, cashPaymentAmount: byPayment[.cash] ?? .zero,
             electronicPaymentAmount: byPayment[.electronic] ?? .zero,
-            ticketRestaurantPaymentAmount: byPayment[.ticket] ?? .zero, entries: entries)
+            ticketRestaurantPaymentAmount: byPayment[.ticket] ?? .zero, ticketRestaurantQuantity: ticketDocuments.count,
+            entries: entries)
     }
 
     /// gross × 100 / (100 + rate), rounded half-up to cents; the gross itself for natura codes.

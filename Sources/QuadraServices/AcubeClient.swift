@@ -2,19 +2,22 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import QuadraCore
 
-/// The A-Cube E-Receipts client (apis.md): logs in lazily, keeps the token, reads list pages as raw bytes, and
-/// sends the calls that change something (emergency report, offline period, journal close) at most once.
+/// The A-Cube E-Receipts client (apis.md, version 2): logs in lazily, keeps the token, reads list pages as raw
+/// bytes (notifications over mutual TLS with each PEM's certificate), and sends the calls that change something
+/// (emergency report, offline communication, journal close) at most once.
 ///
 /// - A 401 logs in again once and repeats the call; a second 401 is `AcubeError.Kind.credentialsRefused`.
-/// - 503 waits `Retry-After` (capped), 429 backs off with jitter, both up to `maximumRetries` (on writes too: both
-///   mean the call was not processed); on reads (and the login) any 5xx and any timeout, reset or dropped
-///   connection are retried the same way. Other 4xx are final. A connection that cannot be made is not retried
+/// - 503 waits `Retry-After` (capped), 429 backs off with jitter, both up to `maximumRetries`; the wait is shared
+///   by every call of the client (one back-off for all PEMs). Reads (and the login) also retry any 5xx and any
+///   timeout, reset or dropped connection. Other 4xx are final. A connection that cannot be made is not retried
 ///   here: AsyncHTTPClient already retries connecting until its connect timeout.
-/// - Writes are never resent after they may have reached A-Cube: a timeout, a dropped connection or a 5xx other
-///   than 503 is `.unknown`, and the caller lists the reports before it sends again.
-/// - The password and the token never appear in an error, an outcome or a description.
+/// - An emergency report is never resent by the client: only a 429 (refused before any processing) is retried;
+///   a timeout, a dropped connection or any 5xx is `.unknown`, and the caller settles it from A-Cube's list of
+///   report ids. Offline communications and journal closes, which A-Cube answers 409 when repeated, retry 503 too.
+/// - The password, the token and key material never appear in an error, an outcome or a description.
 public final class AcubeClient: Sendable {
     /// The settings the client was made with.
     public let settings: Configuration.AcubeSettings
@@ -25,9 +28,16 @@ public final class AcubeClient: Sendable {
     private let credentials: AcubeCredentials
     private let timeout: TimeAmount
     private let session = AcubeSession()
+    private let gate = AcubeBackoffGate()
+
+    /// Whether a 429 or 503 answer holds every call back right now.
+    var isBackingOff: Bool { gate.isPaused }
 
     /// The largest body a read accepts.
     static let maximumBodyBytes = 64 << 20
+    /// A-Cube's default page of the emergency report list, which every server accepts: the list ends at the first
+    /// page with fewer ids than asked, so a server that capped a larger page could end it early.
+    static let reportPageLimit = 30
 
     /// A client for `settings`, with the retry policy of `settings` (`maximumRetries`, default waits).
     public convenience init(http: HTTPClient, settings: Configuration.AcubeSettings, credentials: AcubeCredentials) {
@@ -47,6 +57,24 @@ public final class AcubeClient: Sendable {
         self.timeout = .seconds(max(1, settings.requestTimeoutSeconds))
     }
 
+    /// The HTTP client A-Cube calls need: the system's roots plus `acube.ca_certificate` when set, and no redirect
+    /// followed (a redirect could carry the login elsewhere). Shut it down when done.
+    public static func makeHTTPClient(settings: Configuration.AcubeSettings) throws(AcubeError) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        if let ca = settings.caCertificate {
+            guard FileManager.default.isReadableFile(atPath: ca) else {
+                throw AcubeError(
+                    kind: .notConfigured,
+                    message: "acube.ca_certificate: cannot read \(ca): check the path (a PEM file of CA certificates)")
+            }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = [.file(ca)]
+            configuration.tlsConfiguration = tls
+        }
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     // MARK: - Login
 
     /// Logs in now unless a token is already held, so a caller can stop early (exit 2) on bad credentials or an
@@ -55,11 +83,18 @@ public final class AcubeClient: Sendable {
         _ = try await token()
     }
 
+    /// The current token, logging in when there is none. Concurrent callers share one login.
     private func token() async throws(AcubeError) -> String {
         if let token = session.token { return token }
-        let token = try await logIn()
-        session.store(token)
-        return token
+        let login = session.login { Task { () async throws -> String in try await self.logIn() } }
+        do {
+            let token = try await login.value
+            session.store(token, from: login)
+            return token
+        } catch {
+            session.forgetLogin(login)
+            throw (error as? AcubeError) ?? failure(.unreachable, "the login failed: \(error)")
+        }
     }
 
     /// `POST {authURL}/login {"email","password"}` → `{"token"}`.
@@ -69,7 +104,7 @@ public final class AcubeClient: Sendable {
             ("{\"email\":" + JSONText.quoted(credentials.email) + ",\"password\":"
                 + JSONText.quoted(credentials.password) + "}").utf8)
         let what = "the login at \(Self.host(of: url))"
-        switch await perform(.POST, url, body: body, authorized: false, idempotent: true) {
+        switch await perform(.POST, url, body: body, authorized: false, retry: .read, tls: nil) {
         case .loginFailed(let error):
             throw error
         case .transport(let error, let retries):
@@ -109,11 +144,22 @@ public final class AcubeClient: Sendable {
 
     // MARK: - Reads
 
-    /// One page of the PEM's receipts: `GET /mf1/{prefix}/{serial}/receipts?page=&size=`.
-    public func receiptsPage(pem: String, page: Int) async throws(AcubeError) -> AcubePage {
-        try await listPage(
-            "/mf1/\(pemSegment(pem))/receipts", query: [("page", String(page)), ("size", String(pageSize))],
-            page: page)
+    /// One page of the PEM's receipts with `status` issued on `day`:
+    /// `GET /mf1/{prefix}/{serial}/receipts?page=&size=&status=&document_datetime[after]=&[strictly_before]=&[before]=`.
+    /// The bounds are the day's first instant and the next day's, RFC 3339 with the zone's offset (a DST day has
+    /// 23 or 25 hours); `[before]` is sent too, because the spec's default for it is a fixed server time.
+    public func receiptsPage(
+        pem: String, status: AcubeReceiptStatus, day: FiscalDay, timeZone: FiscalTimeZone, page: Int
+    ) async throws(AcubeError) -> AcubePage {
+        let start = timeZone.format(timeZone.startOfDay(day))
+        let end = timeZone.format(timeZone.startOfDay(FiscalDay(daysSinceEpoch: day.daysSinceEpoch + 1)))
+        return try await listPage(
+            "/mf1/\(pemSegment(pem))/receipts",
+            query: [
+                ("page", String(page)), ("size", String(pageSize)), ("status", status.rawValue),
+                ("document_datetime[after]", start), ("document_datetime[strictly_before]", end),
+                ("document_datetime[before]", end),
+            ], page: page)
     }
 
     /// One page of the PEM's journals from `from` to `to`:
@@ -135,31 +181,88 @@ public final class AcubeClient: Sendable {
             ], page: page)
     }
 
-    /// One page of the notifications polled for the PEM: `GET /mf1/notifications?page=&size=&pem_serial_number=`
-    /// (the query parameter stands for the PEM's certificate, which scopes notifications at A-Cube).
-    public func notificationsPage(pem: String, page: Int) async throws(AcubeError) -> AcubePage {
-        try await listPage(
-            "/mf1/notifications",
-            query: [("page", String(page)), ("size", String(pageSize)), ("pem_serial_number", pem)], page: page)
+    /// One page of the notifications of the PEM whose certificate `identity` holds:
+    /// `GET {mtls_base_url}/mf1/notifications?page=&size=` over mutual TLS. The certificate scopes them: there is
+    /// no serial in the request.
+    public func notificationsPage(identity: AcubeClientIdentity, page: Int) async throws(AcubeError) -> AcubePage {
+        let url = Self.trimmed(settings.effectiveMTLSBaseURL) + "/mf1/notifications"
+        return try await listPage(
+            "/mf1/notifications", query: [("page", String(page)), ("size", String(pageSize))], page: page,
+            base: url, tls: identity.tlsConfiguration)
     }
 
-    /// The emergency reports A-Cube holds for the PEM: `GET /mf2/{prefix}/{serial}/emergency-reports`.
-    public func emergencyReports(pem: String) async throws(AcubeError) -> AcubeReportList {
+    /// One page of the PEM's emergency reports, a plain JSON array of `{"id","closed_at"}`:
+    /// `GET /mf2/{prefix}/{serial}/emergency-reports?page=&itemsPerPage=` (supplier).
+    public func emergencyReportsPage(pem: String, page: Int) async throws(AcubeError) -> AcubeReportList {
         let path = "/mf2/\(pemSegment(pem))/emergency-reports"
-        let bytes = try await read(path, query: [])
-        guard let list = AcubeReportList.parse(bytes) else {
+        let size = reportPageSize
+        let bytes = try await read(path, query: [("page", String(page)), ("itemsPerPage", String(size))])
+        guard let list = AcubeReportList.parse(bytes, page: page, requestedSize: size) else {
             throw failure(
                 .badResponse,
-                "A-Cube answered GET \(path) with something that is not a list of emergency reports: "
-                    + "\(AcubeProblem.line(bytes) ?? "an empty body")")
+                "A-Cube answered GET \(path) (page \(page)) with something that is not a list of emergency reports "
+                    + "(a JSON array of {\"id\", \"closed_at\"}): \(AcubeProblem.line(bytes) ?? "an empty body")")
         }
         return list
     }
 
+    /// Every page of the PEM's emergency reports, until a page holds fewer than asked.
+    public func emergencyReportPages(pem: String) async throws(AcubeError) -> [AcubeReportList] {
+        var pages: [AcubeReportList] = []
+        var number = 1
+        while true {
+            let page = try await emergencyReportsPage(pem: pem, page: number)
+            pages.append(page)
+            guard page.hasMore else { return pages }
+            guard number < AcubeFetcher.maximumPages else {
+                throw failure(
+                    .badResponse,
+                    "A-Cube still listed full pages of emergency reports of \(pem) after \(number) pages: stopped")
+            }
+            number += 1
+        }
+    }
+
+    /// The ids of every emergency report A-Cube holds for the PEM, in the order listed (each once).
+    public func emergencyReportIds(pem: String) async throws(AcubeError) -> [String] {
+        var seen = Set<String>()
+        var ids: [String] = []
+        for page in try await emergencyReportPages(pem: pem) {
+            for report in page.reports where seen.insert(report.id).inserted { ids.append(report.id) }
+        }
+        return ids
+    }
+
+    /// One emergency report by id, or nil when A-Cube has none with that id:
+    /// `GET /mf2/{prefix}/{serial}/emergency-reports/{id}`.
+    public func emergencyReport(pem: String, id: String) async throws(AcubeError) -> AcubeReportList.Report? {
+        let path = "/mf2/\(pemSegment(pem))/emergency-reports/\(Self.encoded(id))"
+        let bytes: [UInt8]
+        do {
+            bytes = try await read(path, query: [])
+        } catch {
+            if case .refused(status: 404) = error.kind { return nil }
+            throw error
+        }
+        guard let value = try? JSONParser.parse(bytes), let object = value.objectValue,
+            let report = AcubeReportList.Report(object)
+        else {
+            throw failure(
+                .badResponse,
+                "A-Cube answered GET \(path) with something that is not an emergency report: "
+                    + "\(AcubeProblem.line(bytes) ?? "an empty body")")
+        }
+        return report
+    }
+
     private var pageSize: Int { Int(clamping: max(1, settings.pageSize)) }
 
-    private func listPage(_ path: String, query: [(String, String)], page: Int) async throws(AcubeError) -> AcubePage {
-        let bytes = try await read(path, query: query)
+    private var reportPageSize: Int { min(pageSize, Self.reportPageLimit) }
+
+    private func listPage(
+        _ path: String, query: [(String, String)], page: Int, base: String? = nil, tls: TLSConfiguration? = nil
+    ) async throws(AcubeError) -> AcubePage {
+        let bytes = try await read(path, query: query, base: base, tls: tls)
         guard let parsed = AcubePage.parse(bytes, page: page, requestedSize: pageSize) else {
             throw failure(
                 .badResponse,
@@ -169,17 +272,20 @@ public final class AcubeClient: Sendable {
         return parsed
     }
 
-    private func read(_ path: String, query: [(String, String)]) async throws(AcubeError) -> [UInt8] {
-        let url = apiURL(path, query: query)
+    private func read(
+        _ path: String, query: [(String, String)], base: String? = nil, tls: TLSConfiguration? = nil
+    ) async throws(AcubeError) -> [UInt8] {
+        let url = (base ?? (Self.trimmed(settings.baseURL) + path)) + Self.queryString(query)
         let what = "GET \(path)"
-        switch await perform(.GET, url, body: nil, authorized: true, idempotent: true) {
+        switch await perform(.GET, url, body: nil, authorized: true, retry: .read, tls: tls) {
         case .loginFailed(let error):
             throw error
         case .transport(let error, let retries):
+            let setting = tls == nil ? "acube.base_url" : "acube.mtls_base_url, the PEM's certificate"
             throw failure(
                 .unreachable,
                 "cannot reach A-Cube at \(Self.host(of: url)) for \(what): \(Self.describe(error))"
-                    + "\(Self.after(retries)): check acube.base_url and the network")
+                    + "\(Self.after(retries)): check \(setting) and the network")
         case .reply(let reply, let retries):
             let detail = AcubeProblem.detail(status: reply.status, body: reply.body)
             switch reply.status {
@@ -196,7 +302,7 @@ public final class AcubeClient: Sendable {
                 throw failure(
                     .refused(status: reply.status),
                     "A-Cube refused \(what): \(AcubeProblem.statusText(reply.status)): \(detail)"
-                        + Self.hint(status: reply.status))
+                        + Self.hint(status: reply.status, path: path))
             }
         }
     }
@@ -205,49 +311,46 @@ public final class AcubeClient: Sendable {
 
     /// Sends an emergency report (the EmergencyReportInput JSON): a supplier to
     /// `POST /mf2/{prefix}/{serial}/upload-emergency-report`, a merchant to
-    /// `POST /mf1/{prefix}/{serial}/emergency-report` (`settings.role`).
+    /// `POST /mf1/{prefix}/{serial}/emergency-report` (`settings.role`). Never resent after it may have reached
+    /// A-Cube: only a 429 is retried.
     public func submitEmergencyReport(pem: String, body: [UInt8]) async -> AcubeWriteOutcome {
         let path =
             switch settings.role {
             case .supplier: "/mf2/\(pemSegment(pem))/upload-emergency-report"
             case .merchant: "/mf1/\(pemSegment(pem))/emergency-report"
             }
-        return await write(path, body: body)
+        return await write(path, body: body, retry: .notProcessedOnly)
     }
 
-    /// Tells A-Cube the PEM could not reach it from `start` to `end` (RFC 3339):
-    /// `POST /mf1/{prefix}/{serial}/offline-period {"start","end","reason"}`.
-    public func notifyOfflinePeriod(pem: String, start: String, end: String, reason: String) async
-        -> AcubeWriteOutcome
-    {
-        let body =
-            "{\"start\":" + JSONText.quoted(start) + ",\"end\":" + JSONText.quoted(end) + ",\"reason\":"
-            + JSONText.quoted(reason) + "}"
-        return await write("/mf1/\(pemSegment(pem))/offline-period", body: Array(body.utf8))
+    /// Tells A-Cube the PEM lost it at `timestamp` (RFC 3339 with offset):
+    /// `POST /mf1/{prefix}/{serial}/communicate-offline {"timestamp","reason"}`. A 409 (A-Cube already holds a
+    /// period that conflicts) is `.conflict`: already notified.
+    public func communicateOffline(pem: String, timestamp: String, reason: String) async -> AcubeWriteOutcome {
+        let body = "{\"timestamp\":" + JSONText.quoted(timestamp) + ",\"reason\":" + JSONText.quoted(reason) + "}"
+        return await write(
+            "/mf1/\(pemSegment(pem))/communicate-offline", body: Array(body.utf8), retry: .repeatable)
     }
 
-    /// Closes the PEM's open journal: `POST /mf1/{prefix}/{serial}/close`. A 409 (no open journal) is
+    /// Closes the PEM's open journal: `POST /mf1/{prefix}/{serial}/close`, no body. A 409 (no open journal) is
     /// `.conflict`, which is not an error for Quadra.
     public func closeJournal(pem: String) async -> AcubeWriteOutcome {
-        await write("/mf1/\(pemSegment(pem))/close", body: [])
+        await write("/mf1/\(pemSegment(pem))/close", body: nil, retry: .repeatable)
     }
 
-    private func write(_ path: String, body: [UInt8]) async -> AcubeWriteOutcome {
+    private func write(_ path: String, body: [UInt8]?, retry: RetryMode) async -> AcubeWriteOutcome {
         let url = apiURL(path, query: [])
         let what = "POST \(path)"
-        switch await perform(.POST, url, body: body, authorized: true, idempotent: false) {
+        switch await perform(.POST, url, body: body ?? [], authorized: true, retry: retry, tls: nil) {
         case .loginFailed(let error):
-            return .unknown(reason: "not sent: " + error.message)
+            return .notSent(reason: error.message)
         case .transport(let error, let retries) where Self.isConnectFailure(error):
-            return .unknown(
+            return .notSent(
                 reason: redact(
-                    "not sent: cannot reach A-Cube at \(Self.host(of: url)) for \(what): \(Self.describe(error))"
+                    "cannot reach A-Cube at \(Self.host(of: url)) for \(what): \(Self.describe(error))"
                         + "\(Self.after(retries)): check acube.base_url and the network"))
         case .transport(let error, _):
             return .unknown(
-                reason: redact(
-                    "\(what): \(Self.describe(error)); it may or may not have reached A-Cube: list the reports "
-                        + "before sending again"))
+                reason: redact("\(what): \(Self.describe(error)); it may or may not have reached A-Cube"))
         case .reply(let reply, let retries):
             let detail = redact(AcubeProblem.detail(status: reply.status, body: reply.body))
             switch reply.status {
@@ -255,25 +358,34 @@ public final class AcubeClient: Sendable {
                 let object = (try? JSONParser.parse(reply.body))?.objectValue
                 return .accepted(id: Self.text(object?["id"]), closedAt: Self.text(object?["closed_at"]))
             case 401:
-                return .unknown(reason: "not sent: " + refusedAfterLogin(what: what, detail: detail).message)
+                return .notSent(reason: refusedAfterLogin(what: what, detail: detail).message)
             case 409:
                 return .conflict(detail: detail)
-            case 429, 503:
-                let status = AcubeProblem.statusText(reply.status)
-                return .unknown(
-                    reason: "\(what): A-Cube still answered \(status)\(Self.after(retries)): \(detail); try again later"
-                )
+            case 429:
+                return .notSent(
+                    reason: "\(what): A-Cube still answered \(AcubeProblem.statusText(reply.status))"
+                        + "\(Self.after(retries)): \(detail); try again later")
             case 400..<500:
                 return .rejected(status: reply.status, detail: detail)
             default:
                 return .unknown(
-                    reason: "\(what): A-Cube answered \(AcubeProblem.statusText(reply.status)): \(detail); it may or "
-                        + "may not have landed: list the reports before sending again")
+                    reason: "\(what): A-Cube answered \(AcubeProblem.statusText(reply.status))"
+                        + "\(Self.after(retries)): \(detail); it may or may not have landed")
             }
         }
     }
 
     // MARK: - The retry loop
+
+    /// Which answers a call is tried again after.
+    private enum RetryMode {
+        /// Reads and the login: 429, any 5xx, timeouts and dropped connections.
+        case read
+        /// Calls A-Cube answers 409 when repeated (offline communication, journal close): 429 and 503.
+        case repeatable
+        /// An emergency report: only 429, which A-Cube answers before processing anything.
+        case notProcessedOnly
+    }
 
     private struct Reply: Sendable {
         var status: Int
@@ -290,10 +402,11 @@ public final class AcubeClient: Sendable {
         case loginFailed(AcubeError)
     }
 
-    /// Sends a request, logging in first when `authorized`, logging in again once on a 401, and retrying 429 and
-    /// 503 (with `idempotent`, also the other 5xx and transport failures) up to `maximumRetries`.
+    /// Sends a request, logging in first when `authorized`, logging in again once on a 401, and retrying what
+    /// `retry` allows up to `maximumRetries`. Every attempt first waits out the back-off shared by all calls.
     private func perform(
-        _ method: HTTPMethod, _ url: String, body: [UInt8]?, authorized: Bool, idempotent: Bool
+        _ method: HTTPMethod, _ url: String, body: [UInt8]?, authorized: Bool, retry: RetryMode,
+        tls: TLSConfiguration?
     ) async -> Final {
         var retries = 0
         var loggedInAgain = false
@@ -306,19 +419,22 @@ public final class AcubeClient: Sendable {
                     return .loginFailed(error)
                 }
             }
+            await gate.wait()
             let reply: Reply
             do {
-                reply = try await exchange(method, url, body: body, token: token)
+                reply = try await exchange(method, url, body: body, token: token, tls: tls)
             } catch {
-                // A write is never resent. A connection that could not be made is not retried here either:
-                // AsyncHTTPClient already retries connecting, with backoff, until its connect timeout.
-                guard idempotent, !Self.isConnectFailure(error), retries < retryPolicy.maximumRetries,
+                // A write is never resent after a transport failure. A connection that could not be made is not
+                // retried here either: AsyncHTTPClient already retries connecting, with backoff, until its connect
+                // timeout.
+                guard retry == .read, !Self.isConnectFailure(error), retries < retryPolicy.maximumRetries,
                     !Task.isCancelled
                 else {
                     return .transport(error, retries: retries)
                 }
                 retries += 1
-                await pause(retryPolicy.delay(beforeRetry: retries, cause: .transport))
+                let delay = retryPolicy.delay(beforeRetry: retries, cause: .transport)
+                if delay > .zero { try? await Task.sleep(for: delay) }
                 continue
             }
             if reply.status == 401, let token, !loggedInAgain {
@@ -328,23 +444,27 @@ public final class AcubeClient: Sendable {
             }
             let retryAfter = reply.headers.first(name: "Retry-After")
             let cause: AcubeRetryPolicy.Cause?
-            switch reply.status {
-            case 429: cause = .tooManyRequests(retryAfter: retryAfter)
-            case 503: cause = .unavailable(retryAfter: retryAfter)
-            case 500..<600 where idempotent: cause = .unavailable(retryAfter: retryAfter)
+            switch (reply.status, retry) {
+            case (429, _): cause = .tooManyRequests(retryAfter: retryAfter)
+            case (503, .read), (503, .repeatable): cause = .unavailable(retryAfter: retryAfter)
+            case (500..<600, .read): cause = .unavailable(retryAfter: retryAfter)
             default: cause = nil
             }
             guard let cause, retries < retryPolicy.maximumRetries, !Task.isCancelled else {
                 return .reply(reply, retries: retries)
             }
             retries += 1
-            await pause(retryPolicy.delay(beforeRetry: retries, cause: cause))
+            // Every call waits this out, not just this one: A-Cube asked the client to slow down.
+            gate.pause(for: retryPolicy.delay(beforeRetry: retries, cause: cause))
         }
     }
 
-    private func exchange(_ method: HTTPMethod, _ url: String, body: [UInt8]?, token: String?) async throws -> Reply {
+    private func exchange(
+        _ method: HTTPMethod, _ url: String, body: [UInt8]?, token: String?, tls: TLSConfiguration?
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        request.tlsConfiguration = tls
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "Quadra")
         if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
@@ -356,11 +476,6 @@ public final class AcubeClient: Sendable {
         let collected = try await response.body.collect(upTo: Self.maximumBodyBytes)
         return Reply(
             status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))
-    }
-
-    private func pause(_ delay: Duration) async {
-        guard delay > .zero else { return }
-        try? await Task.sleep(for: delay)
     }
 
     // MARK: - Messages
@@ -399,9 +514,11 @@ public final class AcubeClient: Sendable {
         }
     }
 
-    private static func hint(status: Int) -> String {
+    private static func hint(status: Int, path: String) -> String {
         switch status {
         case 404: "; check acube.base_url, acube.path_prefix (pems or point-of-sales) and the PEM serial number"
+        case 403 where path.hasPrefix("/mf2/"):
+            "; MF2 serves suppliers only: check acube.role and that the account may use this PEM"
         case 403: "; check that the account may use this PEM and acube.role"
         default: ""
         }
@@ -448,11 +565,13 @@ public final class AcubeClient: Sendable {
     }
 
     private func apiURL(_ path: String, query: [(String, String)]) -> String {
-        var url = Self.trimmed(settings.baseURL) + path
-        if !query.isEmpty {
-            url += "?" + query.map { Self.encoded($0.0) + "=" + Self.encoded($0.1) }.joined(separator: "&")
-        }
-        return url
+        Self.trimmed(settings.baseURL) + path + Self.queryString(query)
+    }
+
+    /// `?a=1&b=2` with names and values percent-encoded (`[`, `]` and `+` too); empty for no parameters.
+    static func queryString(_ query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return "" }
+        return "?" + query.map { encoded($0.0) + "=" + encoded($0.1) }.joined(separator: "&")
     }
 
     private static func trimmed(_ url: String) -> String {
@@ -481,10 +600,12 @@ public final class AcubeClient: Sendable {
     }
 }
 
-/// The token of the current login, and every token issued so far (to keep them out of messages).
+/// The token of the current login, the login in progress (shared by concurrent callers), and every token issued
+/// so far (to keep them out of messages).
 final class AcubeSession: @unchecked Sendable {
     private let lock = NSLock()
     private var current: String?
+    private var pending: Task<String, any Error>?
     private var tokens: [String] = []
 
     var token: String? { lock.withLock { current } }
@@ -495,8 +616,27 @@ final class AcubeSession: @unchecked Sendable {
         lock.withLock { if !tokens.contains(token) { tokens.append(token) } }
     }
 
-    func store(_ token: String) {
-        lock.withLock { current = token }
+    /// The login in progress, or a new one made by `start`.
+    func login(_ start: () -> Task<String, any Error>) -> Task<String, any Error> {
+        lock.withLock {
+            if let pending { return pending }
+            let task = start()
+            pending = task
+            return task
+        }
+    }
+
+    /// Keeps the token `login` gave, and ends that login.
+    func store(_ token: String, from login: Task<String, any Error>) {
+        lock.withLock {
+            current = token
+            if pending == login { pending = nil }
+        }
+    }
+
+    /// Ends a login that failed, so the next call tries again.
+    func forgetLogin(_ login: Task<String, any Error>) {
+        lock.withLock { if pending == login { pending = nil } }
     }
 
     /// Drops `stale` after a 401, unless another call already replaced it.

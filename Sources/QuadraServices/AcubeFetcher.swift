@@ -13,21 +13,28 @@ public struct AcubeFetchedFile: Sendable, Hashable {
 }
 
 /// What a fetch gave: the files to write, which export kinds were fetched per PEM (so that only those kinds'
-/// stale pages are removed), and warnings for standard error.
+/// stale pages are removed), warnings for standard error and next steps for the summary.
 public struct AcubeFetchResult: Sendable, Hashable {
     public var files: [AcubeFetchedFile] = []
     /// PEM → the file name prefixes fetched for it (`receipts`, `journals`, `notifications`, `emergency-reports`).
     public var fetchedKinds: [String: Set<String>] = [:]
     public var warnings: [String] = []
+    /// What the operator should do so that the next fetch is whole (a certificate to configure…).
+    public var nextSteps: [String] = []
+    /// PEMs whose notifications could not be polled (no usable certificate).
+    public var pemsWithoutNotifications: [String] = []
 
     public init() {}
 }
 
 /// Walks A-Cube's lists for each PEM and returns the files of `NIGHT/acube/<PEM>/` (formats.md §1):
-/// `receipts-<n>.json` (every page), `journals-<n>.json` (the PEM's journals of the day, when
-/// `acube.merchant_uuid` is set), `notifications-<n>.json` and `emergency-reports.json`, pages numbered from 1.
-/// Nothing is written here: the caller writes the files once every PEM is fetched, so a failure leaves the
-/// night as it was.
+/// `receipts-ready-<n>.json` and `receipts-sent-<n>.json` (every page of the day's receipts of each status),
+/// `journals-<n>.json` (the PEM's journals of the day: a supplier with `acube.merchant_uuid`),
+/// `notifications-<n>.json` (polled over mutual TLS with the PEM's certificate) and `emergency-reports-<n>.json`
+/// (every page of the reports A-Cube holds: a supplier), pages numbered from 1.
+///
+/// PEMs are fetched concurrently, `acube.concurrency` at a time, sharing the client's one back-off. Nothing is
+/// written here: the caller writes the files once every PEM is fetched, so a failure leaves the night as it was.
 public struct AcubeFetcher: Sendable {
     /// The export kinds, as file name prefixes the night reader recognises.
     public static let kinds = ["receipts", "journals", "notifications", "emergency-reports"]
@@ -35,23 +42,66 @@ public struct AcubeFetcher: Sendable {
     public static let maximumPages = 10_000
 
     public var client: AcubeClient
-    /// Called before each request with a short label (`E001-000001 receipts page 2`), for progress display.
+    /// The fiscal time zone: the day's receipts are those from its first instant to the next day's.
+    public var timeZone: FiscalTimeZone
+    /// Each PEM's client certificate; a PEM without one is fetched without its notifications.
+    public var identities: [String: AcubeClientIdentity]
+    /// Why a PEM's configured certificate cannot be used, by PEM (messages name files, never their contents).
+    public var identityProblems: [String: String]
+    /// Called before each request with a short label (`E001-000001 receipts ready page 2`), for progress display.
     public var onProgress: (@Sendable (String) -> Void)?
 
-    public init(client: AcubeClient, onProgress: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        client: AcubeClient, timeZone: FiscalTimeZone = .rome, identities: [String: AcubeClientIdentity] = [:],
+        identityProblems: [String: String] = [:], onProgress: (@Sendable (String) -> Void)? = nil
+    ) {
         self.client = client
+        self.timeZone = timeZone
+        self.identities = identities
+        self.identityProblems = identityProblems
         self.onProgress = onProgress
+    }
+
+    /// Loads the client certificate of every PEM of `pems` that `settings.certificates` names; the PEMs whose
+    /// files cannot be used go in the second result with the reason.
+    public static func loadIdentities(pems: [String], settings: Configuration.AcubeSettings)
+        -> (identities: [String: AcubeClientIdentity], problems: [String: String])
+    {
+        var identities: [String: AcubeClientIdentity] = [:]
+        var problems: [String: String] = [:]
+        for pem in Set(pems) {
+            guard let files = settings.certificates[pem] else { continue }
+            do {
+                identities[pem] = try AcubeClientIdentity.load(
+                    pem: pem, files: files, caCertificate: settings.caCertificate)
+            } catch {
+                problems[pem] = error.message
+            }
+        }
+        return (identities, problems)
+    }
+
+    /// One PEM's part of the result.
+    private struct PemFetch: Sendable {
+        var files: [AcubeFetchedFile] = []
+        var kinds: Set<String> = []
     }
 
     /// Fetches every PEM's lists for `day`. Throws the first `AcubeError` (nothing is partly returned).
     public func fetch(pems: [String], day: FiscalDay) async throws(AcubeError) -> AcubeFetchResult {
         var result = AcubeFetchResult()
-        let journals = client.settings.merchantUUID.map { !$0.isEmpty } ?? false
-        if !journals {
+        let supplier = client.settings.role == .supplier
+        let journals = supplier && (client.settings.merchantUUID.map { !$0.isEmpty } ?? false)
+        if !supplier {
+            result.warnings.append(
+                "acube.role is merchant: journals and emergency reports are listed through MF2, which serves "
+                    + "suppliers only, so they are not fetched (files already in the night are left as they are)")
+        } else if !journals {
             result.warnings.append(
                 "acube.merchant_uuid is not configured: journals are not fetched, and journals*.json files already "
                     + "in the night are left as they are; set it to list the journals of \(day)")
         }
+        var unique: [String] = []
         var seen = Set<String>()
         for pem in pems where seen.insert(pem).inserted {
             guard Self.isSafeFolderName(pem) else {
@@ -60,38 +110,103 @@ public struct AcubeFetcher: Sendable {
                     message: "acube.pems: \"\(pem)\" cannot be a folder name under acube/: expected a PEM serial "
                         + "number like E001-000001")
             }
-            var kinds: Set<String> = ["receipts", "notifications", "emergency-reports"]
-            try await walk(pem: pem, kind: "receipts", into: &result) { page throws(AcubeError) in
-                try await client.receiptsPage(pem: pem, page: page)
+            unique.append(pem)
+        }
+        for pem in unique where identities[pem] == nil {
+            result.pemsWithoutNotifications.append(pem)
+            if let problem = identityProblems[pem] {
+                result.warnings.append(problem)
+                result.nextSteps.append(
+                    "fix the client certificate of \(pem) in [acube.certificates], then fetch again: its "
+                        + "notifications (platform outages) were not read")
+            } else {
+                result.warnings.append(
+                    "\(pem) has no client certificate in [acube.certificates]: A-Cube serves notifications only over "
+                        + "mutual TLS with the cash register's certificate, so its notifications (platform outages) "
+                        + "were not fetched; the rest was")
+                result.nextSteps.append(
+                    "add the cash register certificate and key of \(pem) to [acube.certificates], then fetch again: "
+                        + "its notifications (platform outages) were not read")
             }
-            if journals {
-                kinds.insert("journals")
-                try await walk(pem: pem, kind: "journals", into: &result) { page throws(AcubeError) in
-                    try await client.journalsPage(pem: pem, from: day, to: day, page: page)
+        }
+        let limit = max(1, Int(clamping: client.settings.concurrency))
+        var fetched: [PemFetch?] = Array(repeating: nil, count: unique.count)
+        do {
+            try await withThrowingTaskGroup(of: (Int, PemFetch).self) { group in
+                var next = 0
+                func start() {
+                    guard next < unique.count else { return }
+                    let index = next
+                    let pem = unique[index]
+                    next += 1
+                    group.addTask {
+                        (index, try await fetchOne(pem: pem, day: day, journals: journals, supplier: supplier))
+                    }
+                }
+                for _ in 0..<min(limit, unique.count) { start() }
+                while let (index, one) = try await group.next() {
+                    fetched[index] = one
+                    start()
                 }
             }
-            try await walk(pem: pem, kind: "notifications", into: &result) { page throws(AcubeError) in
-                try await client.notificationsPage(pem: pem, page: page)
-            }
-            onProgress?("\(pem) emergency reports")
-            let reports = try await client.emergencyReports(pem: pem)
-            result.files.append(
-                AcubeFetchedFile(relativePath: "acube/\(pem)/emergency-reports.json", bytes: reports.bytes))
-            result.fetchedKinds[pem] = kinds
+        } catch let error as AcubeError {
+            throw error
+        } catch {
+            throw AcubeError(kind: .unreachable, message: "the fetch stopped: \(error)")
+        }
+        for (pem, one) in zip(unique, fetched) {
+            guard let one else { continue }
+            result.files += one.files
+            result.fetchedKinds[pem] = one.kinds
         }
         return result
     }
 
+    /// Every list of one PEM.
+    private func fetchOne(pem: String, day: FiscalDay, journals: Bool, supplier: Bool) async throws(AcubeError)
+        -> PemFetch
+    {
+        var one = PemFetch()
+        one.kinds.insert("receipts")
+        for status in AcubeReceiptStatus.allCases {
+            try await walk(pem: pem, kind: "receipts-\(status.rawValue)", into: &one) { page throws(AcubeError) in
+                try await client.receiptsPage(pem: pem, status: status, day: day, timeZone: timeZone, page: page)
+            }
+        }
+        if journals {
+            one.kinds.insert("journals")
+            try await walk(pem: pem, kind: "journals", into: &one) { page throws(AcubeError) in
+                try await client.journalsPage(pem: pem, from: day, to: day, page: page)
+            }
+        }
+        if let identity = identities[pem] {
+            one.kinds.insert("notifications")
+            try await walk(pem: pem, kind: "notifications", into: &one) { page throws(AcubeError) in
+                try await client.notificationsPage(identity: identity, page: page)
+            }
+        }
+        if supplier {
+            one.kinds.insert("emergency-reports")
+            onProgress?("\(pem) emergency reports")
+            let pages = try await client.emergencyReportPages(pem: pem)
+            for (index, page) in pages.enumerated() {
+                one.files.append(
+                    AcubeFetchedFile(
+                        relativePath: "acube/\(pem)/emergency-reports-\(index + 1).json", bytes: page.bytes))
+            }
+        }
+        return one
+    }
+
     /// Asks for pages 1, 2, … until one says there is no more, and adds each as `acube/<PEM>/<kind>-<n>.json`.
     private func walk(
-        pem: String, kind: String, into result: inout AcubeFetchResult,
-        _ page: (Int) async throws(AcubeError) -> AcubePage
+        pem: String, kind: String, into one: inout PemFetch, _ page: (Int) async throws(AcubeError) -> AcubePage
     ) async throws(AcubeError) {
         var number = 1
         while true {
-            onProgress?("\(pem) \(kind) page \(number)")
+            onProgress?("\(pem) \(kind.replacingOccurrences(of: "-", with: " ")) page \(number)")
             let fetched = try await page(number)
-            result.files.append(
+            one.files.append(
                 AcubeFetchedFile(relativePath: "acube/\(pem)/\(kind)-\(number).json", bytes: fetched.bytes))
             guard fetched.hasMore else { return }
             guard number < Self.maximumPages else {

@@ -69,32 +69,63 @@ public struct AcubePage: Sendable, Hashable {
     }
 }
 
-/// The emergency reports A-Cube holds for a PEM: the body as it came, and each report's id and date.
+/// Which receipts a list asks for (`status`): A-Cube's default is `sent`, so a fetch that omits it misses the
+/// receipts an MF1–MF2 outage leaves `ready` (apis.md).
+public enum AcubeReceiptStatus: String, Sendable, Hashable, CaseIterable {
+    /// Not yet sent on to MF2.
+    case ready
+    /// Sent on to MF2.
+    case sent
+}
+
+/// One page of the emergency reports A-Cube holds for a PEM: the body as it came (a plain JSON array of
+/// `{"id","closed_at"}`), and each report's id.
 public struct AcubeReportList: Sendable, Hashable {
     /// One listed report.
     public struct Report: Sendable, Hashable {
+        /// The id as decimal text (A-Cube's ids are integers; a string id is read as it is).
         public var id: String
-        /// `datetime` (the value it was submitted with) or, where absent, `closed_at`, as A-Cube wrote it.
-        public var datetime: String
+        /// `closed_at` as A-Cube wrote it: a server time, never the day the report covers.
+        public var closedAt: String?
 
-        public init(id: String, datetime: String) {
+        public init(id: String, closedAt: String?) {
             self.id = id
-            self.datetime = datetime
+            self.closedAt = closedAt
+        }
+
+        /// A listed item: an object with a non-empty `id` (a number or a string); nil otherwise.
+        init?(_ object: JSONObject) {
+            guard let id = Self.identifier(object["id"]) else { return nil }
+            self.id = id
+            closedAt = object["closed_at"]?.stringValue
+        }
+
+        /// An id given as an integer or a string; a number is kept as its text.
+        static func identifier(_ value: JSONValue?) -> String? {
+            switch value {
+            case .string(let text)? where !text.isEmpty: text
+            case .number(let text)?: text
+            default: nil
+            }
         }
     }
 
     /// The response body, untouched (a JSON array).
     public var bytes: [UInt8]
     public var reports: [Report]
+    /// Whether a next page should be asked for: this one held as many items as asked.
+    public var hasMore: Bool
 
-    public init(bytes: [UInt8], reports: [Report]) {
+    public init(bytes: [UInt8], reports: [Report], hasMore: Bool = false) {
         self.bytes = bytes
         self.reports = reports
+        self.hasMore = hasMore
     }
 
-    /// Reads a list body: a JSON array of `{"id","closed_at"[,"datetime"]}`, or a page whose `members` holds
-    /// them. Nil when the body is neither.
-    public static func parse(_ bytes: [UInt8]) -> AcubeReportList? {
+    /// Reads one page: a JSON array of `{"id","closed_at"}` (or a page whose `members` holds them). There is more
+    /// when the page holds at least `requestedSize` items. Nil when the body is neither, or an item has no id (an
+    /// id that cannot be read could hide a report, and the list must be whole to be trusted).
+    public static func parse(_ bytes: [UInt8], page: Int = 1, requestedSize: Int = Int.max) -> AcubeReportList? {
         guard let root = try? JSONParser.parse(bytes) else { return nil }
         let items: [JSONValue]
         switch root {
@@ -104,22 +135,11 @@ public struct AcubeReportList: Sendable, Hashable {
             items = members
         default: return nil
         }
-        let reports = items.compactMap { item -> Report? in
-            guard let object = item.objectValue else { return nil }
-            let id = text(object["id"]) ?? ""
-            guard let datetime = text(object["datetime"]) ?? text(object["closed_at"]) else {
-                return id.isEmpty ? nil : Report(id: id, datetime: "")
-            }
-            return Report(id: id, datetime: datetime)
+        var reports: [Report] = []
+        for item in items {
+            guard let object = item.objectValue, let report = Report(object) else { return nil }
+            reports.append(report)
         }
-        return AcubeReportList(bytes: bytes, reports: reports)
-    }
-
-    private static func text(_ value: JSONValue?) -> String? {
-        switch value {
-        case .string(let text)? where !text.isEmpty: text
-        case .number(let text)?: text
-        default: nil
-        }
+        return AcubeReportList(bytes: bytes, reports: reports, hasMore: items.count >= requestedSize)
     }
 }

@@ -9,8 +9,9 @@ public enum AcubeWriteOutcome: Sendable, Hashable {
     /// 422 and the other final 4xx: refused, with the violations or messages on one readable line, e.g.
     /// `entries[0].vat_rate_code: unknown rate; datetime: must have an offset`.
     case rejected(status: Int, detail: String)
-    /// A timeout, a connection reset or closed, a 5xx (or 429/503 through every retry): it may or may not have
-    /// landed. Also used when the call was not sent at all (the login failed); the reason then starts with
-    /// "not sent".
+    /// A timeout, a connection reset or closed, a 5xx: it may or may not have landed.
     case unknown(reason: String)
+    /// It certainly did not reach A-Cube, or A-Cube refused it before processing anything: no token could be had,
+    /// the connection could not be made, a 401 after logging in again, a 429 through every retry.
+    case notSent(reason: String)
 }

@@ -139,7 +139,9 @@ package final class SQLiteDatabase {
     /// Runs `body` in a transaction, commits when it returns and rolls back when it throws. When this returns, the
     /// commit has happened (and, with `synchronous=FULL`, reached the disk).
     @discardableResult
+    /// Inside a transaction already open, `body` simply joins it: the outer one commits or rolls back.
     package func transaction<T>(_ mode: TransactionMode = .immediate, _ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
         try execute(mode == .immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         let result: T
         do {

@@ -108,6 +108,23 @@ struct StateLifecycle<Key, Record>: Sendable {
     }
 }
 
+/// A list of report ids as the store keeps it: a JSON array of strings.
+enum ReportIdList {
+    static func encode(_ ids: [String]) -> String {
+        "[" + ids.map(JSONText.quoted).joined(separator: ",") + "]"
+    }
+
+    static func decode(_ text: String) -> [String]? {
+        guard let value = try? JSONParser.parse(Array(text.utf8)), let items = value.arrayValue else { return nil }
+        var ids: [String] = []
+        for item in items {
+            guard let id = item.stringValue else { return nil }
+            ids.append(id)
+        }
+        return ids
+    }
+}
+
 /// The three tables of changes sent to A-Cube.
 enum StateTables {
     /// Reads a status column, refusing a value this quadra does not know.
@@ -145,24 +162,27 @@ enum StateTables {
     static let submission = StateLifecycle<PemDay, SubmissionRecord>(
         noun: "the emergency report submission",
         selectOne: """
-            SELECT pem, fiscal_day, status, body_sha256, acube_id, detail, created_at_ms, updated_at_ms
+            SELECT pem, fiscal_day, status, body_sha256, acube_id, detail, snapshot, sent_at_ms, created_at_ms,
+                updated_at_ms
             FROM submission WHERE pem = ? AND fiscal_day = ?
             """,
         selectAll: """
-            SELECT pem, fiscal_day, status, body_sha256, acube_id, detail, created_at_ms, updated_at_ms
+            SELECT pem, fiscal_day, status, body_sha256, acube_id, detail, snapshot, sent_at_ms, created_at_ms,
+                updated_at_ms
             FROM submission ORDER BY pem, fiscal_day
             """,
         insert: """
-            INSERT INTO submission (pem, fiscal_day, body_sha256, status, created_at_ms, updated_at_ms)
-            VALUES (?, ?, ?, 'pending', ?, ?)
+            INSERT INTO submission (pem, fiscal_day, body_sha256, snapshot, sent_at_ms, status, created_at_ms,
+                updated_at_ms)
+            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
             """,
         finish: """
             UPDATE submission SET status = ?, acube_id = ?, detail = ?, updated_at_ms = ?
             WHERE pem = ? AND fiscal_day = ?
             """,
         restart: """
-            UPDATE submission SET status = 'pending', body_sha256 = ?, acube_id = NULL, detail = NULL,
-                updated_at_ms = ?
+            UPDATE submission SET status = 'pending', body_sha256 = ?, snapshot = ?, sent_at_ms = ?, acube_id = NULL,
+                detail = NULL, updated_at_ms = ?
             WHERE pem = ? AND fiscal_day = ?
             """,
         keyValues: { [.text($0.pem), .text($0.day.description)] },
@@ -171,12 +191,23 @@ enum StateTables {
             let noun = "the emergency report submission"
             let pem = statement.text(at: 0)
             let day = try day(statement, at: 1, noun: noun, pem: pem, store: store)
+            let snapshotText = statement.optionalText(at: 6)
+            let snapshot = try snapshotText.map { text in
+                guard let ids = ReportIdList.decode(text) else {
+                    throw StateStoreError(
+                        path: store.path, kind: .invalidData,
+                        message: "\(noun) for \(pem) \(day) holds a snapshot of report ids that is not a JSON array "
+                            + "of strings")
+                }
+                return ids
+            }
             return SubmissionRecord(
                 key: PemDay(pem: pem, day: day),
                 status: try status(statement, at: 2, noun: noun, key: "\(pem) \(day)", store: store),
                 bodySHA256: statement.text(at: 3), acubeId: statement.optionalText(at: 4),
-                detail: statement.optionalText(at: 5), createdAt: Instant(millis: statement.int64(at: 6)),
-                updatedAt: Instant(millis: statement.int64(at: 7)))
+                detail: statement.optionalText(at: 5), snapshot: snapshot,
+                sentAt: statement.optionalInt64(at: 7).map { Instant(millis: $0) },
+                createdAt: Instant(millis: statement.int64(at: 8)), updatedAt: Instant(millis: statement.int64(at: 9)))
         },
         status: { $0.status })
 

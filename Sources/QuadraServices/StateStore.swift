@@ -209,19 +209,36 @@ public final class StateStore: @unchecked Sendable {
 
     // MARK: - What the reconciliation needs
 
+    /// The `SUBMISSION_UNCERTAIN` detail of a submission whose outcome is not settled.
+    static func unsettledDetail(_ record: SubmissionRecord) -> String {
+        let sent = record.sentAt.map { " sent at \($0.utcString)" } ?? ""
+        let why = record.detail.map { ": \($0)" } ?? " (the run that sent it ended before A-Cube answered)"
+        return "the emergency report for \(record.key.pem) \(record.key.day)\(sent) has no settled outcome\(why); "
+            + "a run with --submit lists A-Cube's reports to settle it, and nothing more is sent for \(record.key.pem) "
+            + "until then"
+    }
+
     /// The emergency reports A-Cube holds (`accepted` or `alreadyPresent`) and the offline periods notified to it,
     /// read in one consistent transaction.
     public func snapshot() throws -> StateSnapshot {
         try withDatabase("read the submitted reports, notified offline periods and closed journals") { database in
             try database.transaction(.deferred) {
-                let reports = try StateTables.submission.all(database, store: self)
-                    .filter { $0.status.isSuccessful }.map(\.key)
+                let submissions = try StateTables.submission.all(database, store: self)
+                var covered = Set(submissions.filter { $0.status.isSuccessful }.map(\.key))
+                for report in try Self.fetchKnownReports(database, pem: nil, store: self) {
+                    if let day = report.day { covered.insert(PemDay(pem: report.pem, day: day)) }
+                }
+                var unsettled: [PemDay: String] = [:]
+                for record in submissions where record.status.isUnsettled && !covered.contains(record.key) {
+                    unsettled[record.key] = Self.unsettledDetail(record)
+                }
                 let periods = try StateTables.offlinePeriod.all(database, store: self)
                     .filter { $0.status.isSuccessful }.map(\.key)
                 let journals = try StateTables.journalClose.all(database, store: self)
                     .filter { $0.status.isSuccessful }.map(\.key)
                 return StateSnapshot(
-                    submittedReports: Set(reports), notifiedPeriods: Set(periods), closedJournals: Set(journals))
+                    submittedReports: covered, notifiedPeriods: Set(periods), closedJournals: Set(journals),
+                    unsettledSubmissions: unsettled)
             }
         }
     }

@@ -12,9 +12,14 @@ public enum SubmissionStatus: String, Sendable, Hashable, CaseIterable {
     case rejected
     /// The request may or may not have landed (timeout, reset): list at A-Cube before sending again.
     case unknown
+    /// An operator said it never reached A-Cube (`quadra reports not-filed`): it may be sent again.
+    case notFiled = "not_filed"
 
     /// Accepted or already present: A-Cube holds it, and it must never be sent again.
     public var isSuccessful: Bool { self == .accepted || self == .alreadyPresent }
+
+    /// Pending or unknown: it may be at A-Cube or not, until a list of A-Cube's reports settles it.
+    public var isUnsettled: Bool { self == .pending || self == .unknown }
 }
 
 /// One emergency-report submission: at most one per (PEM, fiscal day).
@@ -27,20 +32,59 @@ public struct SubmissionRecord: Sendable, Hashable {
     public var acubeId: String?
     /// A-Cube's reasons for a rejection, or what is known about an unknown outcome.
     public var detail: String?
+    /// The ids of the PEM's reports A-Cube listed just before this submission was sent; nil when no list could
+    /// be taken (a merchant may not list). After an unknown outcome, a new id beyond these is this report.
+    public var snapshot: [String]?
+    /// When it was last sent (the POST began).
+    public var sentAt: Instant?
     public var createdAt: Instant
     public var updatedAt: Instant
 
     public init(
         key: PemDay, status: SubmissionStatus, bodySHA256: String, acubeId: String? = nil, detail: String? = nil,
-        createdAt: Instant, updatedAt: Instant
+        snapshot: [String]? = nil, sentAt: Instant? = nil, createdAt: Instant, updatedAt: Instant
     ) {
         self.key = key
         self.status = status
         self.bodySHA256 = bodySHA256
         self.acubeId = acubeId
         self.detail = detail
+        self.snapshot = snapshot
+        self.sentAt = sentAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+/// An emergency report id the state store knows for a PEM, and what it covers.
+public struct KnownReport: Sendable, Hashable {
+    /// Where the store learned of it.
+    public enum Origin: String, Sendable, Hashable, CaseIterable {
+        /// Quadra submitted it (the 202's id, or the one new id a list showed after an unknown outcome).
+        case submitted
+        /// It was at A-Cube when the store's baseline was taken: it existed before Quadra.
+        case baseline
+        /// An operator recorded what it covers (`quadra reports record`).
+        case `operator`
+    }
+
+    public var pem: String
+    /// A-Cube's id, as decimal text.
+    public var id: String
+    public var origin: Origin
+    /// The fiscal day it covers; nil when it covers nothing Quadra would send.
+    public var day: FiscalDay?
+    /// Who or what recorded it, and why.
+    public var note: String?
+    public var recordedAt: Instant
+
+    public init(pem: String, id: String, origin: Origin, day: FiscalDay?, note: String?, recordedAt: Instant) {
+        self.pem = pem
+        self.id = id
+        self.origin = origin
+        self.day = day
+        self.note = note
+        self.recordedAt = recordedAt
     }
 }
 

@@ -62,7 +62,47 @@ enum StateStoreSchema {
         );
         PRAGMA application_id = 1363432001; -- 0x51445241, applicationID
         PRAGMA user_version = 1;
+        """,
+        // 1 → 2: exactly once by A-Cube's report ids (apis.md, version 2). A submission keeps the ids A-Cube listed
+        // just before it was sent (`snapshot`, a JSON array; NULL when no list could be taken) and when it was sent;
+        // `not_filed` is an operator's word that it never reached A-Cube. `acube_report` holds every report id the
+        // store knows and what it covers: submitted by Quadra, taken in a baseline, or recorded by an operator.
         """
+        CREATE TABLE submission_v2 (
+            pem TEXT NOT NULL,
+            fiscal_day TEXT NOT NULL CHECK (fiscal_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'accepted', 'already_present', 'rejected', 'unknown', 'not_filed')),
+            body_sha256 TEXT NOT NULL,
+            acube_id TEXT,
+            detail TEXT,
+            snapshot TEXT,
+            sent_at_ms INTEGER CHECK (sent_at_ms IS NULL OR typeof(sent_at_ms) = 'integer'),
+            created_at_ms INTEGER NOT NULL CHECK (typeof(created_at_ms) = 'integer'),
+            updated_at_ms INTEGER NOT NULL CHECK (typeof(updated_at_ms) = 'integer'),
+            PRIMARY KEY (pem, fiscal_day)
+        );
+        INSERT INTO submission_v2 (pem, fiscal_day, status, body_sha256, acube_id, detail, snapshot, sent_at_ms,
+            created_at_ms, updated_at_ms)
+        SELECT pem, fiscal_day, status, body_sha256, acube_id, detail, NULL,
+            CASE WHEN status IN ('pending', 'unknown') THEN updated_at_ms END, created_at_ms, updated_at_ms
+        FROM submission;
+        DROP TABLE submission;
+        ALTER TABLE submission_v2 RENAME TO submission;
+        CREATE TABLE acube_report (
+            pem TEXT NOT NULL,
+            report_id TEXT NOT NULL CHECK (report_id <> ''),
+            origin TEXT NOT NULL CHECK (origin IN ('submitted', 'baseline', 'operator')),
+            fiscal_day TEXT CHECK (fiscal_day IS NULL OR fiscal_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            note TEXT,
+            recorded_at_ms INTEGER NOT NULL CHECK (typeof(recorded_at_ms) = 'integer'),
+            PRIMARY KEY (pem, report_id)
+        );
+        INSERT INTO acube_report (pem, report_id, origin, fiscal_day, note, recorded_at_ms)
+        SELECT pem, acube_id, 'submitted', fiscal_day, 'submitted by an earlier quadra', updated_at_ms
+        FROM submission WHERE acube_id IS NOT NULL AND acube_id <> '' AND status IN ('accepted', 'already_present');
+        PRAGMA user_version = 2;
+        """,
     ]
 
     /// What an opened file holds before any migration.

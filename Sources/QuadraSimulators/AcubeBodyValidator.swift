@@ -1,9 +1,10 @@
 import Foundation
 import QuadraCore
 
-/// Validation of the bodies the simulator accepts (apis.md: EmergencyReportInput and the offline period).
+/// The simulator's own checks of the bodies it accepts, beyond A-Cube's schemas (which it checks first): what a
+/// fiscal report needs to make sense (apis.md: EmergencyReportInput and the offline communication).
 enum AcubeBodyValidator {
-    /// The keys every emergency report must carry (`ticket_restaurant_quantity` may be null).
+    /// The amounts every emergency report must carry.
     static let reportAmountKeys = [
         "cash_payment_amount", "electronic_payment_amount", "ticket_restaurant_payment_amount",
     ]
@@ -23,7 +24,7 @@ enum AcubeBodyValidator {
         for key in reportAmountKeys {
             amount(body, key, nullable: false, at: [], into: &violations)
         }
-        count(body, "ticket_restaurant_quantity", nullable: true, at: [], into: &violations)
+        count(body, "ticket_restaurant_quantity", nullable: false, at: [], into: &violations)
         guard let value = body["entries"] else {
             violations.append(missing("entries", at: []))
             return violations
@@ -96,15 +97,11 @@ enum AcubeBodyValidator {
         }
     }
 
-    /// The violations of an offline period body `{"start","end","reason"}`; empty when it is valid.
-    static func offlinePeriod(_ body: JSONObject) -> [AcubeViolation] {
+    /// The violations of an offline communication `{"timestamp","reason"}` beyond its schema: an RFC 3339
+    /// timestamp with an offset, and a reason that is not blank.
+    static func communicateOffline(_ body: JSONObject) -> [AcubeViolation] {
         var violations: [AcubeViolation] = []
-        let start = datetime(body, "start", at: [], into: &violations)
-        let end = datetime(body, "end", at: [], into: &violations)
-        if let start, let end, end <= start {
-            violations.append(
-                AcubeViolation(path: [.key("end")], message: "end must be after start", type: "value_error"))
-        }
+        datetime(body, "timestamp", at: [], into: &violations)
         if let value = body["reason"] {
             if let reason = value.stringValue {
                 if reason.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -10,15 +10,16 @@ extension AcubeSimulator {
         case receipts(pem: String)
         case journals(merchant: String)
         case emergencyReports(pem: String)
+        case emergencyReport(pem: String, id: String)
         case upload(pem: String, path: UploadPath)
-        case offlinePeriod(pem: String)
+        case communicateOffline(pem: String)
         case close(pem: String)
 
         /// The one method the route takes.
         var method: String {
             switch self {
-            case .notifications, .receipts, .journals, .emergencyReports: "GET"
-            case .login, .upload, .offlinePeriod, .close: "POST"
+            case .notifications, .receipts, .journals, .emergencyReports, .emergencyReport: "GET"
+            case .login, .upload, .communicateOffline, .close: "POST"
             }
         }
 
@@ -26,9 +27,17 @@ extension AcubeSimulator {
         var pem: String? {
             switch self {
             case .login, .notifications, .journals: nil
-            case .receipts(let pem), .emergencyReports(let pem), .upload(let pem, _), .offlinePeriod(let pem),
-                .close(let pem):
+            case .receipts(let pem), .emergencyReports(let pem), .emergencyReport(let pem, _), .upload(let pem, _),
+                .communicateOffline(let pem), .close(let pem):
                 pem
+            }
+        }
+
+        /// Whether it is an MF2 route, which serves suppliers only.
+        var isMF2: Bool {
+            switch self {
+            case .journals, .emergencyReports, .emergencyReport, .upload(_, .mf2): true
+            default: false
             }
         }
 
@@ -47,12 +56,14 @@ extension AcubeSimulator {
                 switch (segments[0], segments[3]) {
                 case ("mf1", "receipts"): return .receipts(pem: pem)
                 case ("mf1", "emergency-report"): return .upload(pem: pem, path: .mf1)
-                case ("mf1", "offline-period"): return .offlinePeriod(pem: pem)
+                case ("mf1", "communicate-offline"): return .communicateOffline(pem: pem)
                 case ("mf1", "close"): return .close(pem: pem)
                 case ("mf2", "emergency-reports"): return .emergencyReports(pem: pem)
                 case ("mf2", "upload-emergency-report"): return .upload(pem: pem, path: .mf2)
                 default: return nil
                 }
+            case 5 where segments[0] == "mf2" && segments[1] == prefix && segments[3] == "emergency-reports":
+                return .emergencyReport(pem: segments[2], id: segments[4])
             default:
                 return nil
             }
@@ -93,13 +104,28 @@ extension AcubeSimulator {
             return AcubeResponseBody.problem(
                 404, "No route found for \(request.method) \(instance).", instance: instance)
         }
+        // The mutual-TLS host serves notifications only; the API host never serves them.
+        if request.isTLS, route != .notifications {
+            return AcubeResponseBody.problem(
+                404, "The mutual-TLS host serves /mf1/notifications only.", instance: instance)
+        }
         guard request.method == route.method else {
             return AcubeResponseBody.problem(
                 405, "\(instance) takes \(route.method) only, not \(request.method).", instance: instance,
                 headers: ["Allow": route.method])
         }
+        if route == .notifications, !request.isTLS {
+            return AcubeResponseBody.problem(
+                403,
+                "Notifications are served only over mutual TLS (port 444) with the cash register's client "
+                    + "certificate.", instance: instance)
+        }
         if route != .login, let refusal = authorize(request, state: &state) {
             return refusal
+        }
+        if route.isMF2, configuration.role == .merchant {
+            return AcubeResponseBody.problem(
+                403, "Access denied: MF2 is for suppliers; this account is a merchant.", instance: instance)
         }
         if let pem = route.pem, state.pems[pem] == nil {
             return AcubeResponseBody.problem(404, "No PEM with serial number \(pem) is known.", instance: instance)
@@ -110,15 +136,20 @@ extension AcubeSimulator {
         case .notifications:
             return notifications(request, state: state)
         case .receipts(let pem):
-            return listPage(request, members: state.pems[pem]?.seed.receipts.map(\.rendered) ?? [], withPages: false)
+            return receipts(request, pem: pem, configuration: configuration, state: state)
         case .journals(let merchant):
             return journals(request, merchant: merchant, configuration: configuration, state: state)
         case .emergencyReports(let pem):
-            return emergencyReports(pem: pem, state: state)
+            return emergencyReports(request, pem: pem, state: state)
+        case .emergencyReport(let pem, let id):
+            guard let report = state.pems[pem]?.reports.first(where: { String($0.id) == id }) else {
+                return AcubeResponseBody.problem(404, "Not Found", instance: instance)
+            }
+            return AcubeResponseBody.json(200, reportJSON(report))
         case .upload(let pem, let path):
             return upload(request, pem: pem, path: path, configuration: configuration, state: &state)
-        case .offlinePeriod(let pem):
-            return offlinePeriod(request, pem: pem, state: &state)
+        case .communicateOffline(let pem):
+            return communicateOffline(request, pem: pem, state: &state)
         case .close(let pem):
             guard state.pems[pem]?.closeOpenJournals() == true else {
                 return AcubeResponseBody.problem(409, "The PEM \(pem) has no open journal.", instance: instance)
@@ -166,7 +197,7 @@ extension AcubeSimulator {
         guard state.tokens[token] != nil else {
             return unauthorized("Invalid JWT Token")
         }
-        guard state.isValid(token) else {
+        guard state.isValid(token), !state.refuseTokens else {
             return unauthorized("Expired JWT Token")
         }
         if let remaining = state.tokenCallsBeforeExpiry {
@@ -191,11 +222,67 @@ extension AcubeSimulator {
         }
     }
 
-    /// Notifications, scoped by `pem_serial_number` in place of the certificate A-Cube scopes them by.
+    /// Notifications of the PEM whose verified client certificate made the request (its subject CN is the serial);
+    /// a serial in the query is ignored.
     static func notifications(_ request: LoopbackHTTPRequest, state: State) -> LoopbackHTTPAction {
-        let pems = request.queryValue("pem_serial_number").map { [$0] } ?? state.pemOrder
-        let members = pems.flatMap { state.pems[$0]?.seed.notifications.map(\.rendered) ?? [] }
-        return listPage(request, members: members, withPages: true)
+        guard let pem = request.clientCommonName, let known = state.pems[pem] else {
+            return AcubeResponseBody.problem(
+                403,
+                "The client certificate (CN=\(request.clientCommonName ?? "none")) belongs to no cash register A-Cube "
+                    + "knows.", instance: request.path)
+        }
+        return listPage(request, members: known.notifications.map(\.rendered), withPages: true)
+    }
+
+    /// The PEM's receipts of one status within the `document_datetime` bounds, a page of them.
+    static func receipts(
+        _ request: LoopbackHTTPRequest, pem: String, configuration: Configuration, state: State
+    ) -> LoopbackHTTPAction {
+        var status = AcubeSeedReceipt.Status.sent
+        if let text = request.queryValue("status") {
+            guard let value = AcubeSeedReceipt.Status(rawValue: text) else {
+                return AcubeResponseBody.mf1Invalid(
+                    [
+                        AcubeViolation(
+                            path: [.key("status")], message: "Input should be 'ready' or 'sent'", type: "enum",
+                            location: "query")
+                    ])
+            }
+            status = value
+        }
+        var bounds: [(name: String, instant: Instant)] = []
+        for name in ["after", "strictly_after", "before", "strictly_before"] {
+            let key = "document_datetime[\(name)]"
+            guard let text = request.queryValue(key) else { continue }
+            guard let parsed = TimestampParser.parse(text) else {
+                return AcubeResponseBody.mf1Invalid(
+                    [
+                        AcubeViolation(
+                            path: [.key(key)], message: "Input should be a valid datetime, found \"\(text)\"",
+                            type: "datetime_parsing", location: "query")
+                    ])
+            }
+            bounds.append((name, configuration.timeZone.instant(of: parsed)))
+        }
+        // The spec's default for [before] is a time fixed when the server started.
+        if !bounds.contains(where: { $0.name == "before" }) {
+            bounds.append(("before", Instant(date: configuration.startedAt)))
+        }
+        let members = (state.pems[pem]?.receipts ?? []).filter { receipt in
+            guard receipt.status == status else { return false }
+            guard let text = receipt.member.string("document_datetime"), let parsed = TimestampParser.parse(text)
+            else { return true }
+            let at = configuration.timeZone.instant(of: parsed)
+            return bounds.allSatisfy { bound in
+                switch bound.name {
+                case "after": at >= bound.instant
+                case "strictly_after": at > bound.instant
+                case "before": at <= bound.instant
+                default: at < bound.instant
+                }
+            }
+        }
+        return listPage(request, members: members.map(\.member.rendered), withPages: false)
     }
 
     /// Journals of the merchant's PEMs (or of `pem_serial_number`'s), with `date` between `date_from` and
@@ -217,7 +304,7 @@ extension AcubeSimulator {
         }
         let pems = request.queryValue("pem_serial_number").map { [$0] } ?? state.pemOrder
         let members = pems.flatMap { pem in
-            (state.pems[pem]?.seed.journals ?? []).filter { journal in
+            (state.pems[pem]?.journals ?? []).filter { journal in
                 if bounds.isEmpty { return true }
                 guard let date = journal.string("date"), isDay(date) else { return false }
                 if let from = bounds["date_from"], date < from { return false }
@@ -228,16 +315,35 @@ extension AcubeSimulator {
         return listPage(request, members: members.map(\.rendered), withPages: false)
     }
 
-    /// The seeded emergency reports of `pem`, then the ones posted, as `[{"id","closed_at","datetime"}]`.
-    static func emergencyReports(pem: String, state: State) -> LoopbackHTTPAction {
-        let seeded = state.pems[pem]?.seed.emergencyReports.map(\.rendered) ?? []
-        let posted = (state.pems[pem]?.posted ?? []).map { report in
-            AcubeJSON.object([
-                ("id", AcubeJSON.string(report.id)), ("closed_at", AcubeJSON.string(report.closedAt)),
-                ("datetime", AcubeJSON.string(report.datetime)),
-            ])
+    /// The reports A-Cube holds for `pem`, a page of them as a plain JSON array of `{"id","closed_at"}`
+    /// (`page` from 1, `itemsPerPage` 30 unless told, at most 100).
+    static func emergencyReports(_ request: LoopbackHTTPRequest, pem: String, state: State) -> LoopbackHTTPAction {
+        var page = 1
+        var size = 30
+        if let text = request.queryValue("page") {
+            guard let value = Int(text), value >= 1 else {
+                return AcubeResponseBody.problem(
+                    400, "page must be a positive integer, found \"\(text)\"", instance: request.path)
+            }
+            page = value
         }
-        return AcubeResponseBody.json(200, AcubeJSON.array(seeded + posted))
+        if let text = request.queryValue("itemsPerPage") {
+            guard let value = Int(text), value >= 0 else {
+                return AcubeResponseBody.problem(
+                    400, "itemsPerPage must be an integer of 0 or more, found \"\(text)\"", instance: request.path)
+            }
+            size = min(value, 100)
+        }
+        let reports = state.pems[pem]?.reports ?? []
+        let skipped = (page - 1).multipliedReportingOverflow(by: size)
+        let start = skipped.overflow ? reports.count : min(reports.count, skipped.partialValue)
+        let end = min(reports.count, start + size)
+        return AcubeResponseBody.json(200, AcubeJSON.array(reports[start..<end].map(reportJSON)))
+    }
+
+    /// `{"id","closed_at"}`: all A-Cube says of a report.
+    static func reportJSON(_ report: HeldReport) -> String {
+        AcubeJSON.object([("id", String(report.id)), ("closed_at", AcubeJSON.string(report.closedAt))])
     }
 
     /// `YYYY-MM-DD` naming a real calendar date.
@@ -253,7 +359,8 @@ extension AcubeSimulator {
 
     // MARK: - Changes
 
-    /// An emergency report upload through MF1 or MF2: the switches, then JSON, then validation, then store.
+    /// An emergency report upload through MF1 or MF2: the switches, then JSON, then A-Cube's schema, then the
+    /// simulator's own checks, then store.
     static func upload(
         _ request: LoopbackHTTPRequest, pem: String, path: UploadPath, configuration: Configuration,
         state: inout State
@@ -271,37 +378,55 @@ extension AcubeSimulator {
             state.rejections.times -= 1
             return invalid(state.rejections.violations)
         }
-        let object: JSONObject
-        switch parseObject(request) {
+        if state.failsBeforeCommit.times > 0 {
+            state.failsBeforeCommit.times -= 1
+            return AcubeResponseBody.problem(
+                state.failsBeforeCommit.status, "The service is temporarily unavailable (simulated).",
+                instance: request.path)
+        }
+        let value: JSONValue
+        switch parseBody(request) {
         case .success(let parsed):
-            object = parsed
+            value = parsed
         case .failure(let violation):
             // MF2 (API Platform) answers a body that is not JSON 400; MF1 (FastAPI) answers it 422 json_invalid.
-            if path == .mf2, violation.type == "json_invalid" {
+            if path == .mf2 {
                 return AcubeResponseBody.problem(400, "Syntax error: \(violation.message)", instance: request.path)
             }
             return invalid([violation])
         }
+        let schema = AcubeRequestSchemas.shared.violations(of: value, for: .uploadEmergencyReport)
+        guard schema.isEmpty else { return invalid(schema) }
+        guard let object = value.objectValue else { return invalid([]) }
         let violations = AcubeBodyValidator.emergencyReport(object)
         guard violations.isEmpty, let datetime = object["datetime"]?.stringValue else {
             return invalid(violations)
         }
-        let now = Int64(configuration.now().timeIntervalSince1970.rounded(.down))
-        let report = PostedReport(
-            id: AcubeToken.uuid(), closedAt: Instant(seconds: now).utcString, datetime: datetime,
-            body: String(decoding: request.body, as: UTF8.self), path: path)
-        state.pems[pem]?.posted.append(report)
+        let id = state.nextReportId()
+        let closedAt = Instant(date: configuration.now()).utcString
+        let posted = PostedReport(
+            id: id, closedAt: closedAt, datetime: datetime, body: String(decoding: request.body, as: UTF8.self),
+            path: path)
+        state.pems[pem]?.reports.append(HeldReport(id: id, closedAt: closedAt, posted: posted))
         if state.drops > 0 {
             state.drops -= 1
             return .reset
         }
+        if state.failsAfterCommit.times > 0 {
+            state.failsAfterCommit.times -= 1
+            return AcubeResponseBody.problem(
+                state.failsAfterCommit.status, "The upstream server did not answer in time (simulated).",
+                instance: request.path)
+        }
         return AcubeResponseBody.json(
-            202,
-            AcubeJSON.object([("id", AcubeJSON.string(report.id)), ("closed_at", AcubeJSON.string(report.closedAt))]))
+            202, AcubeJSON.object([("id", String(id)), ("closed_at", AcubeJSON.string(closedAt))]))
     }
 
-    /// `POST …/offline-period`: the refusal switch, then validation, then store.
-    static func offlinePeriod(_ request: LoopbackHTTPRequest, pem: String, state: inout State) -> LoopbackHTTPAction {
+    /// `POST …/communicate-offline`: the refusal switch, then A-Cube's schema, then a conflict with a period held,
+    /// then store.
+    static func communicateOffline(_ request: LoopbackHTTPRequest, pem: String, state: inout State)
+        -> LoopbackHTTPAction
+    {
         if let unsupported = unsupportedMediaType(request) {
             return unsupported
         }
@@ -313,18 +438,24 @@ extension AcubeSimulator {
             }
             return AcubeResponseBody.problem(status, detail, instance: request.path)
         }
-        let object: JSONObject
-        switch parseObject(request) {
-        case .success(let parsed): object = parsed
+        let value: JSONValue
+        switch parseBody(request) {
+        case .success(let parsed): value = parsed
         case .failure(let violation): return AcubeResponseBody.mf1Invalid([violation])
         }
-        let violations = AcubeBodyValidator.offlinePeriod(object)
-        guard violations.isEmpty, let start = object["start"]?.stringValue, let end = object["end"]?.stringValue,
-            let reason = object["reason"]?.stringValue
+        let schema = AcubeRequestSchemas.shared.violations(of: value, for: .communicateOffline)
+        guard schema.isEmpty, let object = value.objectValue else { return AcubeResponseBody.mf1Invalid(schema) }
+        let violations = AcubeBodyValidator.communicateOffline(object)
+        guard violations.isEmpty, let timestamp = object["timestamp"]?.stringValue,
+            let instant = TimestampParser.parseAbsolute(timestamp), let reason = object["reason"]?.stringValue
         else {
             return AcubeResponseBody.mf1Invalid(violations)
         }
-        state.pems[pem]?.offlinePeriods.append(PostedOfflinePeriod(start: start, end: end, reason: reason))
+        guard state.pems[pem]?.offlineInstants.insert(instant.millis).inserted == true else {
+            return AcubeResponseBody.problem(
+                409, "An offline period of \(pem) starting at \(timestamp) is already held.", instance: request.path)
+        }
+        state.pems[pem]?.offlinePeriods.append(PostedOfflinePeriod(timestamp: timestamp, reason: reason))
         return AcubeResponseBody.json(202, "{}")
     }
 
@@ -336,21 +467,14 @@ extension AcubeSimulator {
             instance: request.path)
     }
 
-    /// The body as a JSON object, or the violation to answer: `json_invalid` when it is not JSON at all.
-    static func parseObject(_ request: LoopbackHTTPRequest) -> Result<JSONObject, AcubeViolation> {
-        let value: JSONValue
+    /// The body as JSON, or the violation to answer when it is not JSON at all (`json_invalid`).
+    static func parseBody(_ request: LoopbackHTTPRequest) -> Result<JSONValue, AcubeViolation> {
         do {
-            value = try JSONParser.parse(request.body)
+            return .success(try JSONParser.parse(request.body))
         } catch {
             return .failure(
                 AcubeViolation(path: [], message: "JSON decode error: \(error.description)", type: "json_invalid"))
         }
-        guard case .object(let object) = value else {
-            return .failure(
-                AcubeViolation(
-                    path: [], message: "expected a JSON object, found \(value.typeDescription)", type: "dict_type"))
-        }
-        return .success(object)
     }
 }
 

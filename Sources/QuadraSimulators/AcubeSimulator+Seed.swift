@@ -5,8 +5,8 @@ extension AcubeSimulator {
     /// The export kinds of formats.md §1.2, by the prefix of their file names.
     static let seedKinds = ["receipts", "journals", "notifications", "emergency-reports"]
 
-    /// Loads `acube/<PEM>/{receipts*,journals*,notifications*,emergency-reports*}.json` of a night directory:
-    /// the members of every page (a list page `{"members":[…]}` or a bare array), in file name order with numbers
+    /// Loads `acube/<PEM>/{receipts*,journals*,notifications*,emergency-reports*}.json` of a night directory
+    /// (receipts of `receipts-ready*` files are `ready`, the others `sent`): the members of every page (a list page `{"members":[…]}` or a bare array), in file name order with numbers
     /// compared by value (`receipts-2` before `receipts-10`), become the data served for that PEM, after what it
     /// already has. Every PEM folder becomes a known PEM, even with no files.
     ///
@@ -31,7 +31,10 @@ extension AcubeSimulator {
                 for name in files where name.hasPrefix(kind) {
                     let members = try Self.members(of: folder.appendingPathComponent(name))
                     switch kind {
-                    case "receipts": data.receipts += members
+                    case "receipts":
+                        // Files a fetch wrote from the `ready` list hold receipts not yet sent on to MF2.
+                        let status: AcubeSeedReceipt.Status = name.hasPrefix("receipts-ready") ? .ready : .sent
+                        data.receipts += members.map { AcubeSeedReceipt(member: $0, status: status) }
                     case "journals": data.journals += members
                     case "notifications": data.notifications += members
                     default: data.emergencyReports += members
@@ -40,9 +43,10 @@ extension AcubeSimulator {
             }
             loaded.append((pem, data))
         }
+        let now = configuration.now()
         state.withLockedValue { state in
             for (pem, data) in loaded {
-                state.add(data, for: pem)
+                state.add(data, for: pem, now: now)
             }
         }
     }

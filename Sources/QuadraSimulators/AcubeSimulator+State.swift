@@ -28,11 +28,28 @@ enum AcubeSeedMember: Sendable, Hashable {
         if case .object(let object) = self { return object[key]?.stringValue }
         return nil
     }
+
+    /// A member of the object.
+    func value(_ key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+}
+
+/// A seeded receipt and its status (A-Cube's receipts carry none in their JSON: the list filters by it).
+struct AcubeSeedReceipt: Sendable, Hashable {
+    var member: AcubeSeedMember
+    var status: AcubeSeedReceipt.Status
+
+    enum Status: String, Sendable, Hashable, CaseIterable {
+        case ready
+        case sent
+    }
 }
 
 /// The lists seeded for one PEM, before they join the simulator's state.
 struct AcubeSeedData: Sendable {
-    var receipts: [AcubeSeedMember] = []
+    var receipts: [AcubeSeedReceipt] = []
     var journals: [AcubeSeedMember] = []
     var notifications: [AcubeSeedMember] = []
     var emergencyReports: [AcubeSeedMember] = []
@@ -41,21 +58,26 @@ struct AcubeSeedData: Sendable {
 extension AcubeSimulator {
     /// Everything the simulator knows and has seen about one PEM.
     struct PEMState: Sendable {
-        var seed = AcubeSeedData()
-        var posted: [PostedReport] = []
+        var receipts: [AcubeSeedReceipt] = []
+        var journals: [AcubeSeedMember] = []
+        var notifications: [AcubeSeedMember] = []
+        /// Every report A-Cube holds, in id order.
+        var reports: [HeldReport] = []
         var offlinePeriods: [PostedOfflinePeriod] = []
+        /// The instants of the offline communications held (a second one at the same instant is a conflict).
+        var offlineInstants: Set<Int64> = []
         var journalCloses = 0
 
         /// Marks every open journal closed; false when none was open.
         mutating func closeOpenJournals() -> Bool {
             var closed = false
-            for index in seed.journals.indices {
-                guard case .object(var object) = seed.journals[index], object["status"]?.stringValue == "open"
+            for index in journals.indices {
+                guard case .object(var object) = journals[index], object["status"]?.stringValue == "open"
                 else { continue }
                 for member in object.members.indices where object.members[member].key == "status" {
                     object.members[member].value = .string("closed")
                 }
-                seed.journals[index] = .object(object)
+                journals[index] = .object(object)
                 closed = true
             }
             return closed
@@ -68,6 +90,8 @@ extension AcubeSimulator {
         var pems: [String: PEMState] = [:]
         /// The PEMs in the order first seeded, for lists that span PEMs.
         var pemOrder: [String] = []
+        /// The last report id given (A-Cube's ids are integers, one sequence for every PEM).
+        var lastReportId = 1000
 
         /// Issued tokens and their serial numbers (1, 2, …).
         var tokens: [String: Int] = [:]
@@ -80,25 +104,52 @@ extension AcubeSimulator {
 
         // The fault switches: each counts down as it fires.
         var tokenCallsBeforeExpiry: Int?
+        var refuseTokens = false
         var unavailable: (times: Int, retryAfterSeconds: Int) = (0, 0)
         var tooManyRequests = 0
+        var latencyMilliseconds = 0
         var rejections: (times: Int, violations: [AcubeViolation]) = (0, [])
         var drops = 0
+        var failsAfterCommit: (times: Int, status: Int) = (0, 502)
+        var failsBeforeCommit: (times: Int, status: Int) = (0, 503)
         /// Uploads held this long before they are looked at; a held upload whose client goes away is never stored.
         var holds: (times: Int, milliseconds: Int) = (0, 0)
         /// Uploads currently held.
         var uploadsHeld = 0
         var refusals: (times: Int, status: Int, detail: String) = (0, 409, "")
 
-        mutating func add(_ data: AcubeSeedData, for pem: String) {
+        /// The next free report id.
+        mutating func nextReportId() -> Int {
+            lastReportId += 1
+            return lastReportId
+        }
+
+        mutating func add(_ data: AcubeSeedData, for pem: String, now: Date) {
             if pems[pem] == nil {
                 pems[pem] = PEMState()
                 pemOrder.append(pem)
             }
-            pems[pem]?.seed.receipts += data.receipts
-            pems[pem]?.seed.journals += data.journals
-            pems[pem]?.seed.notifications += data.notifications
-            pems[pem]?.seed.emergencyReports += data.emergencyReports
+            pems[pem]?.receipts += data.receipts
+            pems[pem]?.journals += data.journals
+            pems[pem]?.notifications += data.notifications
+            for member in data.emergencyReports {
+                let given: Int? =
+                    switch member.value("id") {
+                    case .number(let text)?: Int(text)
+                    default: nil
+                    }
+                let taken = Set(pems.values.flatMap { $0.reports.map(\.id) })
+                let id: Int
+                if let given, given > 0, !taken.contains(given) {
+                    id = given
+                    lastReportId = max(lastReportId, given)
+                } else {
+                    id = nextReportId()
+                }
+                let closedAt = member.string("closed_at") ?? Instant(date: now).utcString
+                pems[pem]?.reports.append(HeldReport(id: id, closedAt: closedAt, posted: nil))
+            }
+            pems[pem]?.reports.sort { $0.id < $1.id }
         }
 
         /// Makes a new token; the tokens issued before it stay valid until they expire.

@@ -14,6 +14,8 @@ struct AcubeViolation: Error, Sendable, Hashable {
     var message: String
     /// The MF1 (pydantic) error type, e.g. `missing`, `string_type`, `value_error`.
     var type: String = "value_error"
+    /// Where the value came from, the first item of MF1's `loc`: `body` or `query`.
+    var location = "body"
 
     /// MF2's `propertyPath`: `entries[0].vat_rate_code`.
     var propertyPath: String {
@@ -30,7 +32,7 @@ struct AcubeViolation: Error, Sendable, Hashable {
     /// MF1's `loc`: `["body","entries",0,"vat_rate_code"]`, as JSON text.
     var loc: String {
         let parts =
-            [AcubeJSON.string("body")]
+            [AcubeJSON.string(location)]
             + path.map { component in
                 switch component {
                 case .key(let key): AcubeJSON.string(key)

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One connection of a `LoopbackHTTPServer`: gathers a request, runs the server's handler as a task and carries
 /// out its action on the event loop. NIO's pipelining handler in front holds back the next request on the
@@ -68,9 +69,16 @@ final class HTTPServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             write(response, version: version, keepAlive: false, context: context)
             return
         }
-        let request = LoopbackHTTPRequest(
+        var request = LoopbackHTTPRequest(
             method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
             body: body, receivedAt: Date(), connection: connection)
+        if core.tls != nil {
+            request.isTLS = true
+            // Only a certificate the handshake verified is here: the TLS context refuses the others.
+            let peer = try? context.channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+                .peerCertificate
+            request.clientCommonName = peer?.subjectName.last { $0.type == .commonName }?.value
+        }
         body = []
         awaiting = true
         core.requestBegan()

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A small HTTP/1.1 server on 127.0.0.1 for the simulators: it reads whole requests, asks an async handler what
 /// to do, and can answer, cut an answer short or reset the connection. It can stop listening and listen again on
@@ -20,15 +21,20 @@ public final class LoopbackHTTPServer: Sendable {
     let core: HTTPServerCore
 
     /// A server that runs `handler` for every request; `eventLoop` carries the listener and all its connections.
-    public init(eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(), handler: @escaping Handler) {
-        core = HTTPServerCore(eventLoop: eventLoop, handler: handler)
+    /// With `tls`, every connection is TLS (HTTPS); a context that verifies clients makes it mutual TLS, and each
+    /// request then carries the client certificate's subject common name.
+    public init(
+        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(), tls: NIOSSLContext? = nil,
+        handler: @escaping Handler
+    ) {
+        core = HTTPServerCore(eventLoop: eventLoop, tls: tls, handler: handler)
     }
 
     /// The bound port, 0 before the first `start`; it stays the same across `stop` and `restart`.
     public var port: Int { core.state.withLockedValue { $0.port } }
 
-    /// `http://127.0.0.1:PORT`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:PORT`, or `https://` when the server speaks TLS.
+    public var baseURL: String { "\(core.tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     /// Whether the server is listening now.
     public var isListening: Bool { core.state.withLockedValue { $0.listener != nil } }
@@ -54,6 +60,9 @@ public final class LoopbackHTTPServer: Sendable {
                 let connection = core.register(channel)
                 channel.closeFuture.whenComplete { _ in core.unregister(connection) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls = core.tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         HTTPServerConnectionHandler(core: core, connection: connection))
@@ -120,11 +129,13 @@ final class HTTPServerCore: Sendable {
     }
 
     let eventLoop: any EventLoop
+    let tls: NIOSSLContext?
     let handler: LoopbackHTTPServer.Handler
     let state = NIOLockedValueBox(State())
 
-    init(eventLoop: any EventLoop, handler: @escaping LoopbackHTTPServer.Handler) {
+    init(eventLoop: any EventLoop, tls: NIOSSLContext?, handler: @escaping LoopbackHTTPServer.Handler) {
         self.eventLoop = eventLoop
+        self.tls = tls
         self.handler = handler
     }
 

@@ -16,6 +16,10 @@ public struct LoopbackHTTPRequest: Sendable {
     public var receivedAt: Date
     /// Numbers the connections the server accepted, from 1; requests on one keep-alive connection share it.
     public var connection: Int
+    /// Whether it came over TLS.
+    public var isTLS = false
+    /// The subject common name of the client certificate the TLS handshake verified (mutual TLS); nil without one.
+    public var clientCommonName: String?
 
     public init(
         method: String, uri: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

@@ -171,6 +171,7 @@ public enum Schemas {
               <xs:enumeration value="PLATFORM_OFFLINE"/>
               <xs:enumeration value="ACUBE_DATA_MISSING"/>
               <xs:enumeration value="SUBMISSION_REJECTED"/>
+              <xs:enumeration value="SUBMISSION_UNCERTAIN"/>
               <xs:enumeration value="INPUT_REJECTED"/>
             </xs:restriction>
           </xs:simpleType>

@@ -10,10 +10,12 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run a whole sample night against built-in Spice and A-Cube simulators; outputs in ./quadra-demo/.",
         discussion: """
-            Starts a Spice simulator and an A-Cube simulator in this process on free 127.0.0.1 ports, writes a
-            configuration for them, then fetches the night's A-Cube data, recovers the in-progress payment from
-            Spice, reconciles, submits the emergency report, the offline period and the journal close, and writes
-            everything to the output folder (which it empties first). Nothing leaves this machine.
+            Starts a Spice simulator and an A-Cube simulator (with its mutual-TLS notifications host, using the
+            demo certificates of Samples/certificates/) in this process on free 127.0.0.1 ports, writes a
+            configuration for them, then fetches the night's A-Cube data, records what the report A-Cube already
+            holds covers, recovers the in-progress payment from Spice, reconciles, submits the emergency report,
+            the offline period and the journal close, and writes everything to the output folder (which it empties
+            first). Nothing leaves this machine.
 
             Example:
               quadra demo
@@ -53,10 +55,14 @@ struct DemoCommand: AsyncParsableCommand {
             throw UsageFailure(message: "cannot prepare \(demo.path): \(error.localizedDescription)")
         }
 
-        // Simulators: credentials made up for this run, never printed.
+        // Simulators: credentials made up for this run, never printed. The A-Cube simulator serves notifications
+        // over mutual TLS with the demo certificates of Samples/certificates/ (test keys, not secrets).
         let password = UUID().uuidString
         let credentials = AcubeCredentials(email: "demo@quadra.invalid", password: password)
-        let acube = AcubeSimulator(email: credentials.email, password: password)
+        let certificates = samplesURL.appendingPathComponent("certificates").standardizedFileURL
+        let acube = AcubeSimulator(
+            email: credentials.email, password: password,
+            mutualTLS: AcubeSimulator.MutualTLS(certificates: certificates))
         let spiceScript: [String: SpiceSimulator.Behavior]
         do {
             try acube.seed(fromNight: sampleNight)
@@ -71,7 +77,9 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw UsageFailure(message: "cannot start the simulators: \(error)")
         }
-        print("Spice simulator on \(spice.baseURL), A-Cube simulator on \(acube.baseURL).")
+        print(
+            "Spice simulator on \(spice.baseURL), A-Cube simulator on \(acube.baseURL) (notifications over mutual "
+                + "TLS on \(acube.mtlsBaseURL ?? "none")).")
 
         let configText = """
             # Written by `quadra demo` for its simulators.
@@ -89,37 +97,67 @@ struct DemoCommand: AsyncParsableCommand {
             role = "supplier"
             base_url = "\(acube.baseURL)"
             auth_url = "\(acube.baseURL)"
+            mtls_base_url = "\(acube.mtlsBaseURL ?? "")"
+            ca_certificate = "\(certificates.appendingPathComponent("ca.crt").path)"
             merchant_uuid = "3f2a9c4e-0000-4000-8000-000000000001"
             pems = ["E001-000001"]
+
+            [acube.certificates]
+            "E001-000001" = { certificate = "\(certificates.appendingPathComponent("E001-000001.crt").path)", \
+            private_key = "\(certificates.appendingPathComponent("E001-000001.key").path)" }
 
             """
         let configURL = demo.appendingPathComponent("quadra.toml")
         try OutputDirectory.writeAtomically(Array(configText.utf8), to: configURL)
         let configuration = try ConfigurationLoader.load(configURL.path)
-
-        // 1. fetch
-        let day = FiscalDay(year: 2026, month: 11, day: 21)
-        let fetched = try await FetchCommand.fetch(settings: configuration.acube, credentials: credentials, day: day)
-        try FetchCommand.write(fetched, into: night)
-        print("Fetched \(fetched.files.count) A-Cube files into \(night.path)/acube/.")
-
-        // 2–5. recover, reconcile, submit, write
         guard let zone = FiscalTimeZone(identifier: configuration.timezone),
             let asOf = TimestampParser.parseAbsolute("2026-11-22T06:00:00+01:00")
         else { throw UsageFailure(message: "the demo's time zone or as-of is invalid") }
+
+        // 1. fetch
+        let day = FiscalDay(year: 2026, month: 11, day: 21)
+        let fetched = try await FetchCommand.fetch(
+            settings: configuration.acube, credentials: credentials, day: day, timeZone: zone)
+        try FetchCommand.write(fetched, into: night)
+        print("Fetched \(fetched.files.count) A-Cube files into \(night.path)/acube/.")
+
+        // 2. record what A-Cube already holds: the PEM holds a report filed before Quadra for 2026-11-20 (the
+        // sample's export, made elsewhere, says so with its `datetime`); A-Cube's own list gives only its id, so an
+        // operator records what it covers, or the run would stop on a report it never filed (SUBMISSION_UNCERTAIN)
+        // and, worse, the register row of 2026-11-20 would look unfiled.
+        let statePath = demo.appendingPathComponent("state.sqlite").path
+        let described = try Self.describedReports(in: sampleNight, timeZone: zone)
+        let recorded = try await ReportsOptions.withRegistry(
+            config: configURL.path, state: statePath, credentials: credentials
+        ) { registry, _ in
+            var recorded: [String] = []
+            for report in described {
+                let known = try await registry.record(
+                    pem: report.pem, id: report.id, covers: report.day,
+                    note: "filed before Quadra; the sample's export gives its datetime")
+                recorded.append("\(known.id) covers \(report.pem) \(report.day)")
+            }
+            return recorded
+        }
+        print("Recorded what A-Cube already held (quadra reports record): \(recorded.joined(separator: ", ")).")
+
+        // 3–6. recover, reconcile, submit, write
         var pipeline = NightPipeline(
             options: .init(
                 input: night, output: demo.appendingPathComponent("out"), timeZone: zone, asOf: asOf, pinned: true,
-                offline: false, submit: true, statePath: demo.appendingPathComponent("state.sqlite").path,
-                configuration: configuration, credentials: credentials, logger: logger))
+                offline: false, submit: true, statePath: statePath, configuration: configuration,
+                credentials: credentials, logger: logger))
         let status = try await pipeline.run()
 
         print(
             """
 
-            What happened: Spice was asked about the payment the POS left in progress (T1-S-1003-1) and approved it;
-            the emergency report for E001-000001 on 2026-11-21, the client offline period and the journal close were
-            sent to the A-Cube simulator, once each: the state store records them, so a rerun would not resend them.
+            What happened: the day's receipts (ready and sent), journals, notifications (over mutual TLS with the
+            PEM's certificate) and emergency reports were fetched; the report A-Cube already held was recorded as
+            covering 2026-11-20; Spice was asked about the payment the POS left in progress (T1-S-1003-1) and
+            approved it; the emergency report for E001-000001 on 2026-11-21, the client offline period and the
+            journal close were sent to the A-Cube simulator, once each: the state store records them with A-Cube's
+            report id, so a rerun would not resend them.
             Where to look:
               \(demo.path)/out/findings.csv         every finding with the action to take
               \(demo.path)/out/reconciliation.xml   the same, for auditors (valid against Templates/reconciliation.xsd)
@@ -130,5 +168,27 @@ struct DemoCommand: AsyncParsableCommand {
         await spice.shutdown()
         await acube.shutdown()
         throw ExitCode(status)
+    }
+
+    /// The reports a night's exports describe with a `datetime`: id, PEM and the fiscal day they cover.
+    static func describedReports(in night: URL, timeZone: FiscalTimeZone) throws -> [(
+        pem: String, id: String, day: FiscalDay
+    )] {
+        var reader = NightReader(timeZone: timeZone, registerXML: LibXMLRegisterReader())
+        reader.workers = 1
+        let inputs: NightInputs
+        do {
+            inputs = try reader.read(directory: night)
+        } catch {
+            throw UsageFailure(message: "cannot read the sample night: \(error)")
+        }
+        var reports: [(pem: String, id: String, day: FiscalDay)] = []
+        for pem in inputs.acube.keys.sorted() {
+            for report in inputs.acube[pem]?.emergencyReports ?? [] {
+                guard let datetime = report.datetime, !report.id.isEmpty else { continue }
+                reports.append((pem, report.id, timeZone.fiscalDay(of: datetime)))
+            }
+        }
+        return reports
     }
 }

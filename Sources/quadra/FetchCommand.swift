@@ -11,28 +11,35 @@ struct FetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "Fill NIGHT/acube/ from the A-Cube API for the configured PEMs.",
         discussion: """
-            For each PEM of acube.pems, writes into NIGHT/acube/<PEM>/:
-              receipts-<n>.json       every page of the PEM's receipts
-              journals-<n>.json       the PEM's journals of DAY (needs
-                                      acube.merchant_uuid; skipped with a
-                                      warning without it)
-              notifications-<n>.json  the notifications polled for the PEM
-              emergency-reports.json  the emergency reports A-Cube holds
+            For each PEM of acube.pems (acube.concurrency at a time), writes into NIGHT/acube/<PEM>/:
+              receipts-ready-<n>.json   the day's receipts not yet sent on to
+              receipts-sent-<n>.json    MF2, and those sent (every page of each
+                                        status, bounded by the fiscal day)
+              journals-<n>.json         the PEM's journals of DAY (a supplier
+                                        with acube.merchant_uuid)
+              notifications-<n>.json    the PEM's notifications, polled over
+                                        mutual TLS with its certificate
+                                        ([acube.certificates])
+              emergency-reports-<n>.json  every report A-Cube holds for the PEM
+                                        (a supplier)
             Each file is written atomically, exactly as A-Cube sent it; pages
             are numbered from 1, and pages an earlier fetch left are removed.
-            Nothing is written unless every PEM was fetched. The account comes
-            from the environment, never from the configuration file:
-            QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD.
+            Nothing is written unless every PEM was fetched. A PEM without a
+            certificate is fetched without its notifications (a warning, and a
+            next step). The account comes from the environment, never from the
+            configuration file: QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD
+            (or QUADRA_ACUBE_PASSWORD_FILE).
 
             Example:
               export QUADRA_ACUBE_EMAIL=backoffice@example.com
-              export QUADRA_ACUBE_PASSWORD=…
+              export QUADRA_ACUBE_PASSWORD_FILE=/etc/quadra/acube-password
               quadra fetch --config quadra.toml --date 2026-11-21 \\
                 --into /srv/nights/2026-11-21
 
-            Exit status: 0 every PEM was fetched; 2 nothing was written (bad
-            usage or configuration, a missing credential variable, A-Cube
-            unreachable, or A-Cube refusing the login or a request).
+            Exit status: 0 every PEM was fetched whole; 1 fetched, but some
+            PEM's notifications could not be (see the next steps); 2 nothing
+            was written (bad usage or configuration, a missing credential,
+            A-Cube unreachable, or A-Cube refusing the login or a request).
             """
     )
 
@@ -40,20 +47,27 @@ struct FetchCommand: AsyncParsableCommand {
         help: ArgumentHelp("The configuration file (TOML, formats.md §6) with the [acube] table.", valueName: "FILE"))
     var config: String
 
-    @Option(help: ArgumentHelp("The fiscal day whose journals are listed (YYYY-MM-DD).", valueName: "DAY"))
+    @Option(help: ArgumentHelp("The fiscal day to fetch (YYYY-MM-DD).", valueName: "DAY"))
     var date: String
 
     @Option(
         help: ArgumentHelp("The night directory; NIGHT/acube/ is filled (created when missing).", valueName: "NIGHT"))
     var into: String
 
+    @Option(help: "The fiscal time zone that bounds the day (default: the configuration's, else Europe/Rome).")
+    var timezone: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         _ = output.apply(label: "quadra.fetch")
         let configuration = try ConfigurationLoader.load(config)
-        guard let day = FiscalDay.parse(date) else {
+        guard let day = FiscalDay.parse(date), day.isValid else {
             throw UsageFailure(message: "--date: expected a day like 2026-11-21, found \"\(date)\"")
+        }
+        let zoneName = timezone ?? configuration.timezone
+        guard let zone = FiscalTimeZone(identifier: zoneName) else {
+            throw UsageFailure(message: "--timezone: unknown time zone \"\(zoneName)\"")
         }
         let settings = configuration.acube
         guard !settings.pems.isEmpty else {
@@ -64,12 +78,7 @@ struct FetchCommand: AsyncParsableCommand {
             throw UsageFailure(
                 message: "\(config): acube.pems: \"\(bad)\" cannot be a folder name: expected a PEM serial number")
         }
-        let credentials: AcubeCredentials
-        do {
-            credentials = try AcubeCredentials.fromEnvironment()
-        } catch {
-            throw UsageFailure(message: error.message)
-        }
+        let credentials = try NightPipeline.credentials()
         let night = URL(fileURLWithPath: into)
         do {
             try FileManager.default.createDirectory(at: night, withIntermediateDirectories: true)
@@ -77,29 +86,42 @@ struct FetchCommand: AsyncParsableCommand {
             throw UsageFailure(message: "--into: cannot create \(night.path): \(error.localizedDescription)")
         }
 
-        let result = try await Self.fetch(settings: settings, credentials: credentials, day: day)
+        let result = try await Self.fetch(settings: settings, credentials: credentials, day: day, timeZone: zone)
         for warning in result.warnings { FileHandle.printError("quadra: warning: \(warning)\n") }
         try Self.write(result, into: night)
         let pages = result.files.count
         print(
             "Fetched \(pages) file\(pages == 1 ? "" : "s") for \(result.fetchedKinds.count) PEM"
                 + "\(result.fetchedKinds.count == 1 ? "" : "s") into \(night.appendingPathComponent("acube").path)/.")
+        if !result.nextSteps.isEmpty {
+            print("Next steps:")
+            for (index, step) in result.nextSteps.enumerated() { print("  \(index + 1). \(step)") }
+            throw ExitCode(1)
+        }
     }
 
     /// Logs in, then walks every PEM's lists; every A-Cube failure becomes exit status 2.
     static func fetch(
-        settings: Configuration.AcubeSettings, credentials: AcubeCredentials, day: FiscalDay
+        settings: Configuration.AcubeSettings, credentials: AcubeCredentials, day: FiscalDay, timeZone: FiscalTimeZone
     ) async throws -> AcubeFetchResult {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http: HTTPClient
+        do {
+            http = try AcubeClient.makeHTTPClient(settings: settings)
+        } catch {
+            throw UsageFailure(message: error.message)
+        }
         let client = AcubeClient(http: http, settings: settings, credentials: credentials)
         let progress = Progress(label: "fetching from A-Cube")
-        let fetcher = AcubeFetcher(client: client) { progress.step($0) }
+        let (identities, problems) = AcubeFetcher.loadIdentities(pems: settings.pems, settings: settings)
+        let fetcher = AcubeFetcher(
+            client: client, timeZone: timeZone, identities: identities, identityProblems: problems
+        ) { progress.step($0) }
         do {
             progress.show("logging in")
             try await client.authenticate()
             let result = try await fetcher.fetch(pems: settings.pems, day: day)
             progress.finish()
-            try await http.shutdown()
+            try? await http.shutdown()
             return result
         } catch {
             progress.finish()

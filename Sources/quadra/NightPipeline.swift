@@ -42,6 +42,8 @@ struct NightPipeline {
     private var submissionSummary: [String] = []
     /// Why submission stopped (A-Cube down, credentials refused): the report is still written, then exit 2.
     private var submissionFailure: String?
+    /// The baseline the state store holds, for the summary.
+    private var baselineSummary: String?
 
     init(options: Options) { self.options = options }
 
@@ -76,6 +78,7 @@ struct NightPipeline {
             report: report, uploads: reconciliation.uploads, xml: true, into: &out,
             summaryPage: { SummaryPage.render(report, days: days) }, workers: options.workers)
         logger.info("wrote the reports", metadata: ["seconds": "\(stopwatch.lap())"])
+        if let baselineSummary { print(baselineSummary) }
         if let recoverySummary { print(recoverySummary) }
         for line in submissionSummary { print(line) }
         if let submissionFailure {
@@ -104,6 +107,7 @@ struct NightPipeline {
             ])
         // The state store: created by an online run; an offline run only reads one that exists.
         let store = try openStore()
+        if let store, let line = try Self.baselineLine(store) { baselineSummary = line }
         let snapshot = try store.map { try $0.snapshot() } ?? StateSnapshot()
         var recoveries = try store.map { try $0.knownOutcomes() } ?? [:]
         // 2. reconcile
@@ -137,13 +141,14 @@ struct NightPipeline {
         if let credentials, let store {
             if !plan.isEmpty {
                 logger.info("\(plan.describe(timeZone: options.timeZone))")
-                let result = await submit(plan, store: store, credentials: credentials)
+                let result = try await submit(plan, store: store, credentials: credentials)
                 for line in submissionSummary { logger.info("\(line)") }
                 // Whatever was sent before a failure is in the store: the report reflects it.
                 context.state = try store.snapshot()
                 context.rejectedSubmissions = try Self.rejectedSubmissions(store).merging(result?.rejected ?? [:]) {
                     $1
                 }
+                context.uncertainSubmissions = result?.uncertain ?? [:]
                 reconciliation = try Reconciler.reconcile(inputs, context: context, workers: options.workers)
             } else {
                 submissionSummary = ["Nothing to send to A-Cube."]
@@ -216,21 +221,36 @@ struct NightPipeline {
     }
 
     /// Submits the plan; an operational failure is kept in `submissionFailure` and the run goes on to write the
-    /// report (what was sent before it is in the state store).
-    private mutating func submit(_ plan: SubmissionPlan, store: StateStore, credentials: AcubeCredentials) async
+    /// report (what was sent before it is in the state store). A failing state store throws (exit 2).
+    private mutating func submit(_ plan: SubmissionPlan, store: StateStore, credentials: AcubeCredentials) async throws
         -> SubmissionResult?
     {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let client = AcubeClient(http: http, settings: options.configuration.acube, credentials: credentials)
+        let settings = options.configuration.acube
+        let http: HTTPClient
+        do {
+            http = try AcubeClient.makeHTTPClient(settings: settings)
+        } catch {
+            throw UsageFailure(message: error.message)
+        }
+        let client = AcubeClient(http: http, settings: settings, credentials: credentials)
         var engine = SubmissionEngine(client: client, store: store, timeZone: options.timeZone, now: { Self.now() })
+        engine.resendAfter = .seconds(settings.requestTimeoutSeconds)
+        engine.concurrency = Int(clamping: settings.concurrency)
         let progress = Progress(label: "submitting to A-Cube")
         engine.onStep = { progress.step($0) }
         defer { progress.finish() }
         do {
             let result = try await engine.submit(plan)
-            try await http.shutdown()
+            try? await http.shutdown()
             submissionSummary = Self.describe(result)
+            if let failure = result.failure {
+                submissionFailure = failure
+                submissionSummary.append("Submission to A-Cube stopped; run again when A-Cube can be used.")
+            }
             return result
+        } catch let error as StateStoreError {
+            try? await http.shutdown()
+            throw UsageFailure(message: "--state: \(error)")
         } catch {
             try? await http.shutdown()
             submissionFailure = "\(error)"
@@ -242,18 +262,18 @@ struct NightPipeline {
     static func describe(_ result: SubmissionResult) -> [String] {
         var lines: [String] = []
         if !result.sent.isEmpty { lines.append("Sent to A-Cube: " + result.sent.joined(separator: ", ") + ".") }
-        if !result.skipped.isEmpty { lines.append("Not sent again: " + result.skipped.joined(separator: ", ") + ".") }
+        if !result.skipped.isEmpty { lines.append("Not sent: " + result.skipped.joined(separator: ", ") + ".") }
         if !result.rejected.isEmpty {
             lines.append(
                 "Refused by A-Cube: "
                     + result.rejected.keys.sorted().map { "\($0.pem) \($0.day)" }.joined(separator: ", ")
                     + " (see SUBMISSION_REJECTED).")
         }
-        if !result.unknown.isEmpty {
+        if !result.uncertain.isEmpty {
             lines.append(
-                "Answer lost, checked again next run before anything is resent: "
-                    + result.unknown.joined(separator: ", ")
-                    + ".")
+                "Not settled, nothing more sent for those PEMs: "
+                    + result.uncertain.keys.sorted().map { "\($0.pem)" + ($0.day.map { " \($0)" } ?? "") }
+                    .joined(separator: ", ") + " (see SUBMISSION_UNCERTAIN).")
         }
         return lines
     }
@@ -265,6 +285,25 @@ struct NightPipeline {
         } catch {
             throw UsageFailure(message: "\(error)")
         }
+    }
+
+    /// "Baseline: 2 reports A-Cube held before Quadra, recorded 2026-12-01T…Z (E001-000001: 17, 18)." when the
+    /// store holds a baseline; nil otherwise.
+    static func baselineLine(_ store: StateStore) throws -> String? {
+        let baseline = try store.knownReports().filter { $0.origin == .baseline }
+        guard let first = baseline.first else { return nil }
+        var byPem: [(pem: String, ids: [String])] = []
+        for report in baseline {
+            if byPem.last?.pem == report.pem {
+                byPem[byPem.count - 1].ids.append(report.id)
+            } else {
+                byPem.append((report.pem, [report.id]))
+            }
+        }
+        let count = baseline.count
+        let pems = SubmissionPlan.someOf(byPem.map { "\($0.pem): " + $0.ids.joined(separator: ", ") })
+        return "Baseline: \(count) report\(count == 1 ? "" : "s") A-Cube held before Quadra, recorded "
+            + "\(first.recordedAt.utcString) (\(pems))."
     }
 
     /// Refusals the store remembers, so SUBMISSION_REJECTED stays in the report until the data is fixed.

@@ -20,8 +20,8 @@ struct Quadra: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ValidateCommand.self,
-            DemoCommand.self, GenerateCommand.self, SimulateCommand.self,
+            RunCommand.self, FetchCommand.self, PrepareCommand.self, SubmitCommand.self, ReportsCommand.self,
+            ValidateCommand.self, DemoCommand.self, GenerateCommand.self, SimulateCommand.self,
         ]
     )
 

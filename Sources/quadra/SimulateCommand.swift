@@ -95,28 +95,41 @@ struct SimulateSpiceCommand: AsyncParsableCommand {
     }
 }
 
-/// `quadra simulate acube`: A-Cube's auth and API hosts in one loopback server.
+/// `quadra simulate acube`: A-Cube's auth and API hosts in one loopback server, and its mutual-TLS host.
 struct SimulateAcubeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "acube",
-        abstract: "Run an A-Cube E-Receipts simulator (login, MF1 and MF2) on 127.0.0.1 until interrupted.",
+        abstract: "Run an A-Cube E-Receipts simulator (login, MF1, MF2, mutual-TLS notifications) on 127.0.0.1.",
         discussion: """
-            Serves the receipts, journals, notifications and emergency reports of NIGHT/acube/<PEM>/ (with
-            --night), accepts emergency reports, offline periods and journal closes, and keeps what was posted.
-            It accepts the credentials in QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD. Point both acube.base_url
-            and acube.auth_url of the configuration at it. Notifications are scoped by the pem_serial_number
-            query parameter, which stands in for the PEM's certificate.
+            Serves the receipts (receipts-ready* files are `ready`, the others `sent`), journals, notifications
+            and emergency reports of NIGHT/acube/<PEM>/ (with --night), accepts emergency reports, offline
+            communications and journal closes, and keeps what was posted; it refuses every body that fails
+            A-Cube's published request schemas. It accepts the credentials in QUADRA_ACUBE_EMAIL and
+            QUADRA_ACUBE_PASSWORD. Point acube.base_url and acube.auth_url at the API host, acube.mtls_base_url at
+            the mutual-TLS host and acube.ca_certificate at CERTS/ca.crt. Notifications are served only there,
+            to a client certificate signed by CERTS/ca.crt, scoped by its subject CN (the PEM serial):
+            scripts/make-certificates.sh makes such certificates.
 
             Example:
               QUADRA_ACUBE_EMAIL=ops@example.com QUADRA_ACUBE_PASSWORD=secret \\
-                quadra simulate acube --port 8443 --night Samples/night-2026-11-21
+                quadra simulate acube --port 8443 --mtls-port 8444 --night Samples/night-2026-11-21
 
-            Exit status: 0 after an interrupt; 2 bad usage, missing credentials, unreadable night, or the port is taken.
+            Exit status: 0 after an interrupt; 2 bad usage, missing credentials, unreadable night or
+            certificates, or a port is taken.
             """
     )
 
-    @Option(help: "The TCP port on 127.0.0.1 (0 picks a free one).")
+    @Option(help: "The TCP port of the API host on 127.0.0.1 (0 picks a free one).")
     var port: Int = 8443
+
+    @Option(help: "The TCP port of the mutual-TLS host (notifications) on 127.0.0.1 (0 picks a free one).")
+    var mtlsPort: Int = 8444
+
+    @Option(
+        help: ArgumentHelp(
+            "The folder of server.crt, server.key and ca.crt (the CA of the cash registers' certificates).",
+            valueName: "CERTS"))
+    var certificates: String = "Samples/certificates"
 
     @Option(help: ArgumentHelp("A night whose acube/<PEM>/ folders the simulator serves.", valueName: "NIGHT"))
     var night: String?
@@ -126,6 +139,13 @@ struct SimulateAcubeCommand: AsyncParsableCommand {
 
     @Option(help: "The merchant uuid of the journals route.")
     var merchantUuid: String = "3f2a9c4e-0000-4000-8000-000000000001"
+
+    @Option(help: "The account's role: supplier, or merchant (refused every MF2 route).")
+    var role: String = "supplier"
+
+    @Option(
+        help: ArgumentHelp("Milliseconds every request waits before its answer (a distant A-Cube).", valueName: "MS"))
+    var latencyMs: Int = 0
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -137,8 +157,13 @@ struct SimulateAcubeCommand: AsyncParsableCommand {
                     "set \(AcubeCredentials.emailVariable) and \(AcubeCredentials.passwordVariable): the simulator accepts those credentials"
             )
         }
+        guard let accountRole = Configuration.AcubeSettings.Role(rawValue: role) else {
+            throw UsageFailure(message: "--role: expected supplier or merchant, found \"\(role)\"")
+        }
         let simulator = AcubeSimulator(
-            email: email, password: password, merchantUUID: merchantUuid, pathPrefix: pathPrefix)
+            email: email, password: password, role: accountRole, merchantUUID: merchantUuid, pathPrefix: pathPrefix,
+            mutualTLS: AcubeSimulator.MutualTLS(certificates: URL(fileURLWithPath: certificates)))
+        simulator.delayEveryRequest(milliseconds: latencyMs)
         if let night {
             do {
                 try simulator.seed(fromNight: URL(fileURLWithPath: night))
@@ -147,12 +172,14 @@ struct SimulateAcubeCommand: AsyncParsableCommand {
             }
         }
         do {
-            try await simulator.start(port: port)
+            try await simulator.start(port: port, mtlsPort: mtlsPort)
         } catch {
-            throw UsageFailure(message: "cannot listen on 127.0.0.1:\(port): \(error)")
+            throw UsageFailure(message: "cannot start the A-Cube simulator: \(error)")
         }
         FileHandle.standardOutput.write(
-            Data("A-Cube simulator listening on \(simulator.baseURL); Ctrl-C stops it.\n".utf8))
+            Data(
+                ("A-Cube simulator listening on \(simulator.baseURL), notifications over mutual TLS on "
+                    + "\(simulator.mtlsBaseURL ?? "none"); Ctrl-C stops it.\n").utf8))
         while true { try await Task.sleep(for: .seconds(3600)) }
     }
 }

@@ -13,13 +13,14 @@ struct SubmitCommand: AsyncParsableCommand {
             Sends each OUT/uploads/<PEM>/<fiscal-day>.json as it is (supplier: MF2 upload-emergency-report;
             merchant: MF1 emergency-report, by the configuration's acube.role). Each one is recorded in the state
             store before it is sent; one whose answer was lost is only sent again after A-Cube's list of emergency
-            reports shows it is not there. Credentials come from QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD.
+            reports shows it is not there (by report ids: see `quadra reports`). Credentials come from
+            QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD (or QUADRA_ACUBE_PASSWORD_FILE).
 
             Example:
               quadra submit --config quadra.toml out
 
-            Exit status: 0 everything is at A-Cube; 1 something was refused or its answer was lost;
-            2 bad usage, bad configuration, missing credentials, or A-Cube could not be used.
+            Exit status: 0 everything is at A-Cube; 1 something was refused, or could not be settled
+            (SUBMISSION_UNCERTAIN); 2 bad usage, bad configuration, missing credentials, or A-Cube could not be used.
             """
     )
 
@@ -56,13 +57,20 @@ struct SubmitCommand: AsyncParsableCommand {
         } catch {
             throw UsageFailure(message: "--state: \(error)")
         }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http: HTTPClient
+        do {
+            http = try AcubeClient.makeHTTPClient(settings: configuration.acube)
+        } catch {
+            throw UsageFailure(message: error.message)
+        }
         let client = AcubeClient(http: http, settings: configuration.acube, credentials: credentials)
-        let engine = SubmissionEngine(client: client, store: store, timeZone: zone, now: { NightPipeline.now() })
+        var engine = SubmissionEngine(client: client, store: store, timeZone: zone, now: { NightPipeline.now() })
+        engine.resendAfter = .seconds(configuration.acube.requestTimeoutSeconds)
+        engine.concurrency = Int(clamping: configuration.acube.concurrency)
         let result: SubmissionResult
         do {
             result = try await engine.submitUploadFiles(files)
-            try await http.shutdown()
+            try? await http.shutdown()
         } catch {
             try? await http.shutdown()
             throw UsageFailure(message: "submission to A-Cube stopped: \(error)")
@@ -74,7 +82,14 @@ struct SubmitCommand: AsyncParsableCommand {
         for (key, detail) in result.rejected.sorted(by: { $0.key < $1.key }) {
             FileHandle.printError("SUBMISSION_REJECTED \(key.pem) \(key.day): \(detail)\n")
         }
-        throw ExitCode(result.rejected.isEmpty && result.unknown.isEmpty ? 0 : 1)
+        for (subject, detail) in result.uncertain.sorted(by: { $0.key < $1.key }) {
+            let day = subject.day.map { " \($0)" } ?? ""
+            FileHandle.printError("SUBMISSION_UNCERTAIN \(subject.pem)\(day): \(detail)\n")
+        }
+        if let failure = result.failure {
+            throw UsageFailure(message: "submission to A-Cube stopped: \(failure)")
+        }
+        throw ExitCode(result.rejected.isEmpty && result.uncertain.isEmpty ? 0 : 1)
     }
 
     /// `uploads/<PEM>/<YYYY-MM-DD>.json` files, sorted; anything else there is an error naming the file.

@@ -41,7 +41,10 @@ import Testing
             "[spice.terminals]\nT1 = \"ftp://x\"\n",
             "q.toml:2: spice.terminals.T1: expected a URL like http://127.0.0.1:8282, found \"ftp://x\""
         ),
-        ("[spicy]\n", "q.toml:1: spicy: unknown table: expected [spice], [spice.terminals] or [acube]"),
+        (
+            "[spicy]\n",
+            "q.toml:1: spicy: unknown table: expected [spice], [spice.terminals], [acube] or [acube.certificates]"
+        ),
         (
             "[acube]\npems = [\"E1\", 2]\n",
             "q.toml:2: acube.pems: expected an array of non-empty strings, found an integer"
@@ -79,5 +82,77 @@ import Testing
         let configuration = try Configuration.parse(text, file: "q.toml")
         #expect(configuration.acube.pems == ["E1", "E2"])
         #expect(configuration.acube.merchantUUID == "aèb")
+    }
+    @Test func certificatesAreInlineTablesOrSubTablesWithPathsFromTheFilesFolder() throws {
+        let text = """
+            [acube]
+            base_url = "https://ereceipts-it.acubeapi.com"
+            concurrency = 8
+            ca_certificate = "ca/extra.pem"
+
+            [acube.certificates]
+            "E001-000001" = { certificate = "/etc/quadra/E1.crt", private_key = "keys/E1.key" }
+            E001-000002 = {private_key="/k2",certificate="/c2"}
+
+            [acube.certificates."E001-000003"]
+            certificate = "/c3"
+            private_key = "/k3"
+            """
+        let configuration = try Configuration.parse(text, file: "/etc/quadra/quadra.toml")
+        let acube = configuration.acube
+        #expect(acube.concurrency == 8)
+        #expect(acube.caCertificate == "/etc/quadra/ca/extra.pem")
+        #expect(
+            acube.certificates == [
+                "E001-000001": .init(certificate: "/etc/quadra/E1.crt", privateKey: "/etc/quadra/keys/E1.key"),
+                "E001-000002": .init(certificate: "/c2", privateKey: "/k2"),
+                "E001-000003": .init(certificate: "/c3", privateKey: "/k3"),
+            ])
+        // Notifications are on port 444 of the MF1 host unless told.
+        #expect(acube.mtlsBaseURL == nil)
+        #expect(acube.effectiveMTLSBaseURL == "https://ereceipts-it.acubeapi.com:444")
+        let told = try Configuration.parse(
+            "[acube]\nmtls_base_url = \"https://127.0.0.1:8444\"\n", file: "q.toml")
+        #expect(told.acube.effectiveMTLSBaseURL == "https://127.0.0.1:8444")
+        #expect(Configuration().acube.concurrency == 4)
+    }
+
+    @Test(arguments: [
+        (
+            "[acube.certificates]\nE1 = { certificate = \"/c\" }\n",
+            "q.toml:2: acube.certificates.E1: expected both certificate and private_key: { certificate = \"FILE\", "
+                + "private_key = \"FILE\" }"
+        ),
+        (
+            "[acube.certificates]\nE1 = { certificate = \"/c\", key = \"/k\" }\n",
+            "q.toml:2: acube.certificates.E1.key: expected acube.certificates.<PEM> = { certificate = \"FILE\", "
+                + "private_key = \"FILE\" }"
+        ),
+        (
+            "[acube.certificates]\nE1 = { certificate = \"/c\", private_key = \"/k\"\n",
+            "q.toml:2: acube.certificates.E1: the inline table is not closed on its line: expected '}'"
+        ),
+        (
+            "[acube.certificates]\nE1 = { certificate = \"/c\", certificate = \"/d\" }\n",
+            "q.toml:2: acube.certificates.E1.certificate: the key is set twice in the inline table"
+        ),
+        ("[acube]\nconcurrency = 0\n", "q.toml:2: acube.concurrency: expected an integer from 1 to 64, found 0"),
+        (
+            "[acube]\nmtls_base_url = \"http://x:444\"\n",
+            "q.toml:2: acube.mtls_base_url: expected a URL like https://127.0.0.1:8282, found \"http://x:444\""
+        ),
+        (
+            "[acube.certificates.E1.more]\n",
+            "q.toml:1: acube.certificates.E1.more: unknown table: expected [spice], "
+                + "[spice.terminals], [acube] or [acube.certificates]"
+        ),
+    ])
+    func badCertificateSettingsNameTheKeyAndLine(text: String, message: String) {
+        do {
+            _ = try Configuration.parse(text, file: "q.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description == message)
+        }
     }
 }

@@ -191,13 +191,13 @@ struct NightBuilder {
 
     func reconcile(
         asOf: String, state: StateSnapshot = StateSnapshot(), recoveries: [String: RecoveryOutcome] = [:],
-        rejectedSubmissions: [PemDay: String] = [:]
+        rejectedSubmissions: [PemDay: String] = [:], uncertainSubmissions: [SubmissionSubject: String] = [:]
     ) -> Reconciliation {
         try! Reconciler.reconcile(
             inputs,
             context: ReconcileContext(
                 asOf: Self.instant(asOf), timeZone: timeZone, state: state, recoveries: recoveries,
-                rejectedSubmissions: rejectedSubmissions))
+                rejectedSubmissions: rejectedSubmissions, uncertainSubmissions: uncertainSubmissions))
     }
 }
 
@@ -217,7 +217,7 @@ extension Finding {
             return sale ?? "row " + subjectRest.joined(separator: ":")
         case .orphanReceipt, .receiptDuringOffline:
             return receiptUuid ?? "?"
-        case .journalNotClosed, .submissionRejected:
+        case .journalNotClosed, .submissionRejected, .submissionUncertain:
             return "\(pem ?? "?") \(fiscalDay?.description ?? "?")"
         case .acubeDataMissing:
             return pem ?? "?"

@@ -632,13 +632,11 @@ private let platformNotifications = [
         #expect(r.uploads.map(\.fiscalDay) == [B.day("2026-11-21")])
     }
 
-    /// Emergency reports at A-Cube that cover 2026-11-21 for the PEM.
+    /// An exported emergency report covers 2026-11-21 for the PEM by its `datetime` (an export made elsewhere),
+    /// even when `closed_at` falls on the next day; integer and string ids alike.
     @Test(arguments: [
-        // `datetime` decides, even when `closed_at` falls on the next day.
         #"{"id":"e-1","closed_at":"2026-11-22T00:30:00+01:00","datetime":"2026-11-21T20:40:00+01:00"}"#,
-        // No `datetime`: `closed_at` stands for it.
-        #"{"id":"e-1","closed_at":"2026-11-21T21:05:00+01:00"}"#,
-        #"{"id":"e-1","closed_at":"2026-11-21T21:05:00+01:00","datetime":null}"#,
+        #"{"id":1042,"closed_at":"2026-11-22T00:30:00+01:00","datetime":"2026-11-21T20:40:00+01:00"}"#,
     ])
     func acubeEmergencyReportCoversTheDay(report: String) {
         var b = clientOfflineNight(registered: true)
@@ -646,6 +644,44 @@ private let platformNotifications = [
         let r = b.reconcile(asOf: asOf, state: notified)
         #expect(r.codeSubjects.isEmpty)
         #expect(r.uploads.isEmpty)
+    }
+
+    /// A-Cube's own list has `closed_at` only, a server time: it never decides coverage (formats.md §2).
+    @Test(arguments: [
+        #"{"id":1042,"closed_at":"2026-11-21T21:05:00+01:00"}"#,
+        #"{"id":"e-1","closed_at":"2026-11-21T21:05:00+01:00","datetime":null}"#,
+    ])
+    func closedAtAloneNeverCoversADay(report: String) {
+        var b = clientOfflineNight(registered: true)
+        b.acube(emergencyReports: [report])
+        let r = b.reconcile(asOf: asOf, state: notified)
+        #expect(r.codeSubjects == ["OFFLINE_RECORD_UNSUBMITTED S-2"])
+        #expect(r.uploads.map(\.fiscalDay) == [B.day("2026-11-21")])
+        #expect(r.describedReportIds.isEmpty, "no datetime: nothing says what it covers")
+    }
+
+    @Test func theStoresUnsettledSubmissionsAndARunsDoubtsAreSubmissionUncertain() throws {
+        let day = B.day("2026-11-21")
+        var state = notified
+        state.unsettledSubmissions = [PemDay(pem: B.pem, day: day): "not settled: answer lost"]
+        let b = clientOfflineNight(registered: true)
+        let fromStore = b.reconcile(asOf: asOf, state: state)
+        let finding = try #require(fromStore.only(.submissionUncertain))
+        #expect(finding.severity == .critical)
+        #expect(finding.pem == B.pem && finding.fiscalDay == day)
+        #expect(finding.detail == "not settled: answer lost")
+        #expect(fromStore.uploads.map(\.fiscalDay) == [day], "still prepared: it is not covered")
+
+        // The run's own doubt about the same day wins (it is fresher); one about the PEM alone has no day.
+        let both = b.reconcile(
+            asOf: asOf, state: state,
+            uncertainSubmissions: [
+                SubmissionSubject(pem: B.pem, day: day): "fresher",
+                SubmissionSubject(pem: B.pem): "A-Cube holds report 7 that the store never recorded",
+            ])
+        let uncertain = both.findings.filter { $0.code == .submissionUncertain }
+        #expect(uncertain.map(\.detail) == ["A-Cube holds report 7 that the store never recorded", "fresher"])
+        #expect(uncertain.map(\.fiscalDay) == [nil, day])
     }
 
     @Test func acubeEmergencyReportOfAnotherDayDoesNotCover() {
@@ -836,6 +872,10 @@ private let platformNotifications = [
             (.platformOffline, .info, "none"),
             (.acubeDataMissing, .warning, "fetch A-Cube data"),
             (.submissionRejected, .action, "fix the data"),
+            (
+                .submissionUncertain, .critical,
+                "check the PEM's reports at A-Cube and record what they cover"
+            ),
             (.inputRejected, .warning, "fix the source"),
         ]
         #expect(table.count == FindingCode.allCases.count)

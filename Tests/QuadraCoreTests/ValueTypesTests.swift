@@ -519,7 +519,7 @@ private func vat(_ code: String) -> VatCode {
               "cash_payment_amount": "0.00",
               "electronic_payment_amount": "10.00",
               "ticket_restaurant_payment_amount": "0.00",
-              "ticket_restaurant_quantity": null,
+              "ticket_restaurant_quantity": 0,
               "entries": [
                 {
                   "vat_rate_code": "22.00",

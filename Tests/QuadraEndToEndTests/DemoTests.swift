@@ -17,7 +17,10 @@ import Testing
         #expect(!csv.contains("OFFLINE_RECORD_UNSUBMITTED"), "the emergency report was submitted")
         let fetched = try FileManager.default.contentsOfDirectory(
             atPath: demo.appendingPathComponent("night/acube/E001-000001").path)
-        #expect(fetched.contains("receipts-1.json"))
+        #expect(fetched.contains("receipts-sent-1.json") && fetched.contains("receipts-ready-1.json"))
+        #expect(fetched.contains("notifications-1.json"), "polled over mutual TLS with the demo certificate")
+        #expect(result.stdout.contains("Recorded what A-Cube already held"))
+        #expect(!csv.contains("SUBMISSION_UNCERTAIN"))
         let validation = SchemaValidator.validate(
             url: demo.appendingPathComponent("out/reconciliation.xml"), displayPath: "reconciliation.xml")
         #expect(validation.isValid, "\(validation.diagnostics)")

@@ -143,7 +143,7 @@ import Testing
             Self.asOf,
         ])
         #expect(info.stderr.contains("read the night"))
-        #expect(info.stderr.contains("files=10"))
+        #expect(info.stderr.contains("files=11"))
         let bad = try await QuadraBinary.runAsync([
             "run", "--offline", "--log-level", "chatty", "--input", Self.night, "--out", out.path,
         ])
@@ -153,7 +153,8 @@ import Testing
 
     @Test(arguments: [
         [], ["run"], ["fetch"], ["prepare"], ["submit"], ["validate"], ["demo"], ["generate"], ["simulate"],
-        ["simulate", "spice"], ["simulate", "acube"],
+        ["simulate", "spice"], ["simulate", "acube"], ["reports"], ["reports", "list"], ["reports", "record"],
+        ["reports", "not-filed"], ["reports", "baseline"],
     ])
     func everyCommandsHelpHasAnExampleAndTheExitCodes(command: [String]) async throws {
         let help = try await QuadraBinary.runAsync(command + ["--help"])

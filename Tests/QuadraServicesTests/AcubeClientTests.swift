@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import Foundation
 import QuadraCore
-import QuadraServices
 import QuadraSimulators
 import Testing
 
-/// The A-Cube client and fetcher against a real `AcubeSimulator` on 127.0.0.1 (and, for the secrets, a hostile
-/// server that echoes everything it is sent). Waits are shortened by the retry policy; no test asserts time.
+@testable import QuadraServices
+
+/// The A-Cube client and fetcher against a real `AcubeSimulator` on 127.0.0.1 (with its mutual-TLS host, and, for
+/// the secrets, a hostile server that echoes everything it is sent). Waits are shortened by the retry policy.
 @Suite struct AcubeClientTests {
     static let email = "ops@example.com"
     static let password = "pa55-Sekr3t!Quadra"
@@ -17,13 +18,15 @@ import Testing
     /// The sample night the README and `quadra demo` use.
     static let sampleNight = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Samples/night-2026-11-21")
+    /// The demo certificates (CA, server, one client certificate per sample PEM).
+    static let certificates = sampleNight.deletingLastPathComponent().appendingPathComponent("certificates")
 
     /// A valid EmergencyReportInput.
     static let reportBody = Array(
         """
         {"datetime":"2026-11-21T20:40:00+01:00","documents_count":1,"cash_payment_amount":"10.00",\
         "electronic_payment_amount":"0.00","ticket_restaurant_payment_amount":"0.00",\
-        "ticket_restaurant_quantity":null,"entries":[{"vat_rate_code":"22.00","vat_amount":"1.80",\
+        "ticket_restaurant_quantity":0,"entries":[{"vat_rate_code":"22.00","vat_amount":"1.80",\
         "simplified_vat_allocation":false,"partial_amount":"8.20","ateco_code":null}]}
         """.utf8)
 
@@ -31,7 +34,7 @@ import Testing
 
     static func settings(
         baseURL: String, role: Configuration.AcubeSettings.Role = .supplier, pageSize: Int64 = 6,
-        merchant: String? = merchant
+        merchant: String? = merchant, mtlsBaseURL: String? = nil
     ) -> Configuration.AcubeSettings {
         var settings = Configuration.AcubeSettings()
         settings.role = role
@@ -41,6 +44,13 @@ import Testing
         settings.pems = [pem]
         settings.pageSize = pageSize
         settings.requestTimeoutSeconds = 5
+        settings.mtlsBaseURL = mtlsBaseURL
+        settings.caCertificate = certificates.appendingPathComponent("ca.crt").path
+        for serial in ["E001-000001", "E001-000002"] {
+            settings.certificates[serial] = .init(
+                certificate: certificates.appendingPathComponent(serial + ".crt").path,
+                privateKey: certificates.appendingPathComponent(serial + ".key").path)
+        }
         return settings
     }
 
@@ -51,20 +61,27 @@ import Testing
             initialBackoff: .milliseconds(10))
     }
 
-    /// Runs `body` with a simulator seeded from the sample night and a client pointed at it; shuts both down.
+    /// Runs `body` with a simulator seeded from the sample night (and its mutual-TLS host) and a client pointed at
+    /// it; shuts both down.
     static func withAcube<T>(
         role: Configuration.AcubeSettings.Role = .supplier, pageSize: Int64 = 6, password: String = password,
-        merchant: String? = merchant, retries: Int = 3,
+        merchant: String? = merchant, retries: Int = 3, seed: Bool = true,
+        adjust: (inout Configuration.AcubeSettings) -> Void = { _ in },
         _ body: (AcubeSimulator, AcubeClient) async throws -> T
     ) async throws -> T {
-        let simulator = AcubeSimulator(email: email, password: Self.password, merchantUUID: Self.merchant)
-        try simulator.seed(fromNight: sampleNight)
+        let simulator = AcubeSimulator(
+            email: email, password: Self.password, role: role, merchantUUID: Self.merchant,
+            mutualTLS: AcubeSimulator.MutualTLS(certificates: certificates))
+        if seed { try simulator.seed(fromNight: sampleNight) }
         try await simulator.start()
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        var settings = settings(
+            baseURL: simulator.baseURL, role: role, pageSize: pageSize, merchant: merchant,
+            mtlsBaseURL: simulator.mtlsBaseURL)
+        adjust(&settings)
+        let http = try AcubeClient.makeHTTPClient(settings: settings)
         let client = AcubeClient(
-            http: http,
-            settings: settings(baseURL: simulator.baseURL, role: role, pageSize: pageSize, merchant: merchant),
-            credentials: AcubeCredentials(email: email, password: password), retryPolicy: policy(retries: retries))
+            http: http, settings: settings, credentials: AcubeCredentials(email: email, password: password),
+            retryPolicy: policy(retries: retries))
         do {
             let result = try await body(simulator, client)
             try await http.shutdown()
@@ -75,6 +92,15 @@ import Testing
             await simulator.shutdown()
             throw error
         }
+    }
+
+    static func identity(_ serial: String = pem) throws -> AcubeClientIdentity {
+        try AcubeClientIdentity.load(
+            pem: serial,
+            files: .init(
+                certificate: certificates.appendingPathComponent(serial + ".crt").path,
+                privateKey: certificates.appendingPathComponent(serial + ".key").path),
+            caCertificate: certificates.appendingPathComponent("ca.crt").path)
     }
 
     /// The members of `pages` read back with the night reader's own A-Cube reader.
@@ -96,23 +122,64 @@ import Testing
         return url
     }
 
+    static func receipt(_ uuid: String, _ at: String) -> String {
+        #"{"uuid":"\#(uuid)","type":"sale","total_amount":"1.00","document_number":"0001-0001","#
+            + #""document_datetime":"\#(at)","parent_receipt_uuid":null}"#
+    }
+
     // MARK: - Login and reads
 
     @Test func logsInOnceAndReadsAPageWithTheBearerToken() async throws {
         try await Self.withAcube { simulator, client in
-            let first = try await client.receiptsPage(pem: Self.pem, page: 1)
-            _ = try await client.notificationsPage(pem: Self.pem, page: 1)
+            let first = try await client.receiptsPage(
+                pem: Self.pem, status: .sent, day: Self.day, timeZone: .rome, page: 1)
             #expect(first.memberCount == 6)
-            #expect(first.total == 11)
+            #expect(first.total == 10)
             #expect(first.hasMore)
             #expect(simulator.logins == 1)
             let requests = simulator.requests
-            #expect(requests.map(\.path) == ["/login", "/mf1/pems/E001-000001/receipts", "/mf1/notifications"])
-            #expect(requests[1].query == "page=1&size=6")
-            #expect(requests[2].queryValue("pem_serial_number") == Self.pem)
+            #expect(requests.map(\.path) == ["/login", "/mf1/pems/E001-000001/receipts"])
             let authorization = try #require(requests[1].headers["authorization"])
             #expect(authorization.hasPrefix("Bearer ") && authorization.count > 20)
-            #expect(requests[2].headers["authorization"] == authorization)
+        }
+    }
+
+    @Test func receiptsAreAskedForOneStatusAndTheFiscalDaysBounds() async throws {
+        try await Self.withAcube { simulator, client in
+            let ready = try await client.receiptsPage(
+                pem: Self.pem, status: .ready, day: Self.day, timeZone: .rome, page: 1)
+            #expect(ready.memberCount == 1)
+            let request = try #require(simulator.requests.last)
+            #expect(request.queryValue("status") == "ready")
+            #expect(request.queryValue("page") == "1")
+            #expect(request.queryValue("size") == "6")
+            #expect(request.queryValue("document_datetime[after]") == "2026-11-21T00:00:00+01:00")
+            #expect(request.queryValue("document_datetime[strictly_before]") == "2026-11-22T00:00:00+01:00")
+            #expect(request.queryValue("document_datetime[before]") == "2026-11-22T00:00:00+01:00")
+            // Brackets and the offset's plus are percent-encoded on the wire.
+            #expect(request.query?.contains("document_datetime%5Bafter%5D=2026-11-21T00%3A00%3A00%2B01%3A00") == true)
+        }
+    }
+
+    @Test(arguments: [
+        (FiscalDay(year: 2026, month: 3, day: 29), "2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00"),
+        (FiscalDay(year: 2026, month: 10, day: 25), "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"),
+    ])
+    func aDSTDayIsBoundedByItsOwnMidnights(day: FiscalDay, after: String, before: String) async throws {
+        try await Self.withAcube(seed: false) { simulator, client in
+            simulator.seed(
+                pem: Self.pem,
+                receipts: [
+                    Self.receipt("before", "\(FiscalDay(daysSinceEpoch: day.daysSinceEpoch - 1))T23:59:59"),
+                    Self.receipt("in", "\(day)T12:00:00"), Self.receipt("late", "\(day)T23:59:59"),
+                    Self.receipt("after", "\(FiscalDay(daysSinceEpoch: day.daysSinceEpoch + 1))T00:00:00"),
+                ])
+            let page = try await client.receiptsPage(pem: Self.pem, status: .sent, day: day, timeZone: .rome, page: 1)
+            let request = try #require(simulator.requests.last)
+            #expect(request.queryValue("document_datetime[after]") == after)
+            #expect(request.queryValue("document_datetime[strictly_before]") == before)
+            let (data, _) = Self.readBack([page.bytes], kind: .acubeReceipts)
+            #expect(Set(data.receipts.keys) == ["in", "late"])
         }
     }
 
@@ -120,8 +187,9 @@ import Testing
         try await Self.withAcube { simulator, client in
             try await client.authenticate()
             simulator.expireTokens(afterCalls: 0)
-            let page = try await client.receiptsPage(pem: Self.pem, page: 2)
-            #expect(page.memberCount == 5)
+            let page = try await client.receiptsPage(
+                pem: Self.pem, status: .sent, day: Self.day, timeZone: .rome, page: 2)
+            #expect(page.memberCount == 4)
             #expect(!page.hasMore)
             #expect(simulator.logins == 2)
             let calls = simulator.requests.map { "\($0.method) \($0.path) \($0.status.map(String.init) ?? "-")" }
@@ -136,7 +204,7 @@ import Testing
     @Test func refusedCredentialsAreAnErrorWithoutThePassword() async throws {
         try await Self.withAcube(password: "wrong-Passw0rd-xyz") { simulator, client in
             let error = try await #require(throws: AcubeError.self) {
-                _ = try await client.receiptsPage(pem: Self.pem, page: 1)
+                _ = try await client.receiptsPage(pem: Self.pem, status: .sent, day: Self.day, timeZone: .rome, page: 1)
             }
             #expect(error.kind == .credentialsRefused)
             #expect(error.message.contains("A-Cube refused the credentials of ops@example.com"))
@@ -153,9 +221,32 @@ import Testing
         try await Self.withAcube { simulator, client in
             try await client.authenticate()
             simulator.respond503(times: 1, retryAfterSeconds: 1)
-            let page = try await client.receiptsPage(pem: Self.pem, page: 1)
+            let page = try await client.receiptsPage(
+                pem: Self.pem, status: .sent, day: Self.day, timeZone: .rome, page: 1)
             #expect(page.memberCount == 6)
             #expect(simulator.requests.compactMap(\.status) == [200, 503, 200])
+            let requests = simulator.requests
+            // Retry-After: 1 was honoured (a lower bound only: sleeps never end early).
+            #expect(requests[2].receivedAt.timeIntervalSince(requests[1].receivedAt) >= 0.9)
+        }
+    }
+
+    @Test func oneCallsBackOffHoldsBackEveryOtherCallOfTheClient() async throws {
+        try await Self.withAcube { simulator, client in
+            try await client.authenticate()
+            simulator.respond503(times: 1, retryAfterSeconds: 1)
+            async let first = client.receiptsPage(pem: Self.pem, status: .sent, day: Self.day, timeZone: .rome, page: 1)
+            // Wait until the first call has had its 503 and paused every call, then ask for something else.
+            while !client.isBackingOff { try await Task.sleep(for: .milliseconds(5)) }
+            let second = try await client.emergencyReportIds(pem: Self.pem)
+            _ = try await first
+            #expect(second == ["1120"])
+            let requests = simulator.requests
+            let unavailable = try #require(requests.first { $0.status == 503 })
+            let listing = try #require(requests.first { $0.path.hasSuffix("/emergency-reports") })
+            #expect(
+                listing.receivedAt.timeIntervalSince(unavailable.receivedAt) >= 0.9,
+                "the other call waited out the shared back-off")
         }
     }
 
@@ -163,7 +254,7 @@ import Testing
         try await Self.withAcube(retries: 2) { simulator, client in
             simulator.respond503(times: 10, retryAfterSeconds: 0)
             let error = try await #require(throws: AcubeError.self) {
-                _ = try await client.notificationsPage(pem: Self.pem, page: 1)
+                _ = try await client.notificationsPage(identity: try Self.identity(), page: 1)
             }
             #expect(error.kind == .unavailable(status: 503))
             #expect(error.message.contains("503 Service Unavailable (after 2 retries)"))
@@ -174,11 +265,8 @@ import Testing
     @Test func a429IsBackedOffThenTheReadSucceeds() async throws {
         try await Self.withAcube { simulator, client in
             simulator.respond429(times: 2)
-            let reports = try await client.emergencyReports(pem: Self.pem)
-            #expect(
-                reports.reports == [
-                    .init(id: "9c000000-0000-4000-8000-000000001120", datetime: "2026-11-20T20:40:00+01:00")
-                ])
+            let ids = try await client.emergencyReportIds(pem: Self.pem)
+            #expect(ids == ["1120"])
             #expect(simulator.requests.compactMap(\.status) == [200, 429, 429, 200])
         }
     }
@@ -186,25 +274,13 @@ import Testing
     @Test func anUnknownPemIsAFinal404NamingWhatToCheck() async throws {
         try await Self.withAcube { simulator, client in
             let error = try await #require(throws: AcubeError.self) {
-                _ = try await client.receiptsPage(pem: "E999-000999", page: 1)
+                _ = try await client.receiptsPage(
+                    pem: "E999-000999", status: .sent, day: Self.day, timeZone: .rome, page: 1)
             }
             #expect(error.kind == .refused(status: 404))
             #expect(error.message.contains("404 Not Found"))
             #expect(error.message.contains("acube.path_prefix"))
             #expect(simulator.requests.filter { $0.status == 404 }.count == 1)
-        }
-    }
-
-    @Test func theSampleReceiptsComeInTwoPagesOfSixThatReadBackToTenReceipts() async throws {
-        try await Self.withAcube(pageSize: 6) { _, client in
-            let first = try await client.receiptsPage(pem: Self.pem, page: 1)
-            let second = try await client.receiptsPage(pem: Self.pem, page: 2)
-            #expect(first.hasMore && !second.hasMore)
-            #expect(first.memberCount + second.memberCount == 11)
-            let (data, diagnostics) = Self.readBack([first.bytes, second.bytes], kind: .acubeReceipts)
-            #expect(diagnostics.isEmpty)
-            #expect(data.receipts.count == 10)
-            #expect(data.receipts["0b7e1c1a-0099-4000-8000-000000000099"]?.totalAmount == Money(cents: 750))
         }
     }
 
@@ -222,21 +298,104 @@ import Testing
         }
     }
 
+    @Test func aMerchantIsRefusedMF2ListsWithAHintAboutTheRole() async throws {
+        try await Self.withAcube(role: .merchant) { _, client in
+            let error = try await #require(throws: AcubeError.self) {
+                _ = try await client.emergencyReportIds(pem: Self.pem)
+            }
+            #expect(error.kind == .refused(status: 403))
+            #expect(error.message.contains("MF2 serves suppliers only"))
+            #expect(!client.canListReports)
+        }
+    }
+
+    // MARK: - Notifications over mutual TLS
+
+    @Test func notificationsAreReadWithThePemsCertificateAndNoSerial() async throws {
+        try await Self.withAcube { simulator, client in
+            let page = try await client.notificationsPage(identity: try Self.identity(), page: 1)
+            #expect(page.memberCount == 5)
+            #expect(!page.hasMore)
+            let request = try #require(simulator.requests.last)
+            #expect(request.path == "/mf1/notifications")
+            #expect(request.queryValue("pem_serial_number") == nil)
+            #expect(request.headers["authorization"]?.hasPrefix("Bearer ") == true)
+            // Another PEM's certificate sees that PEM's notifications: none here.
+            simulator.seed(pem: "E001-000002")
+            let other = try await client.notificationsPage(identity: try Self.identity("E001-000002"), page: 1)
+            #expect(other.memberCount == 0)
+        }
+    }
+
+    @Test func certificateFilesThatCannotBeUsedAreNamedWithoutTheirContents() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = Self.certificates.appendingPathComponent("E001-000001.key")
+        let keyText = try String(contentsOf: key, encoding: .utf8)
+        let copy = directory.appendingPathComponent("E001-000001.key")
+        try keyText.write(to: copy, atomically: true, encoding: .utf8)
+        let certificate = Self.certificates.appendingPathComponent("E001-000001.crt").path
+        let otherKey = Self.certificates.appendingPathComponent("E001-000002.key").path
+        let cases: [(files: Configuration.AcubeSettings.ClientCertificate, expected: String)] = [
+            (
+                .init(certificate: directory.appendingPathComponent("missing.crt").path, privateKey: copy.path),
+                "the certificate file is missing or unreadable"
+            ),
+            (.init(certificate: copy.path, privateKey: copy.path), "it holds no PEM certificate"),
+            (.init(certificate: certificate, privateKey: certificate), "it holds no PEM private key"),
+            (.init(certificate: certificate, privateKey: otherKey), "does not belong to the certificate"),
+        ]
+        let keyBody = keyText.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        for (files, expected) in cases {
+            let error = try #require(throws: AcubeError.self) {
+                _ = try AcubeClientIdentity.load(pem: "E001-000001", files: files, caCertificate: nil)
+            }
+            #expect(error.kind == .notConfigured)
+            #expect(error.message.contains(expected), "\(error.message)")
+            #expect(error.message.hasPrefix("acube.certificates.\"E001-000001\": cannot use "))
+            #expect(!error.message.contains("PRIVATE KEY") && !error.message.contains(String(keyBody.prefix(16))))
+        }
+    }
+
+    // MARK: - The emergency report list
+
+    @Test func everyPageOfReportIdsIsRead() async throws {
+        try await Self.withAcube(pageSize: 100) { simulator, client in
+            let filed = (0..<64).map { _ in String(simulator.fileReportElsewhere(pem: Self.pem)) }
+            let ids = try await client.emergencyReportIds(pem: Self.pem)
+            #expect(ids == ["1120"] + filed)
+            let pages = simulator.requests.filter { $0.path.hasSuffix("/emergency-reports") }
+            // 30 per page whatever page_size says (A-Cube's default: a server that capped more could end early).
+            #expect(pages.map { $0.queryValue("page") } == ["1", "2", "3"])
+            #expect(pages.allSatisfy { $0.queryValue("itemsPerPage") == "30" })
+            #expect(try await client.emergencyReport(pem: Self.pem, id: filed[5])?.id == filed[5])
+            #expect(try await client.emergencyReport(pem: Self.pem, id: "424242") == nil)
+        }
+    }
+
     // MARK: - Fetcher
 
     @Test func theFetchersFilesReadBackThroughTheNightReader() async throws {
         let night = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: night) }
-        let result = try await Self.withAcube(pageSize: 6) { _, client in
-            try await AcubeFetcher(client: client).fetch(pems: [Self.pem, Self.pem], day: Self.day)
+        let result = try await Self.withAcube(pageSize: 6) { simulator, client in
+            // An earlier day's receipt, of each status: never fetched for this day.
+            simulator.seed(
+                pem: Self.pem, receipts: [Self.receipt("day-before-sent", "2026-11-20T23:59:59")],
+                readyReceipts: [Self.receipt("day-before-ready", "2026-11-20T18:00:00")])
+            let (identities, problems) = AcubeFetcher.loadIdentities(pems: [Self.pem], settings: client.settings)
+            #expect(problems.isEmpty)
+            return try await AcubeFetcher(client: client, identities: identities, identityProblems: problems)
+                .fetch(pems: [Self.pem, Self.pem], day: Self.day)
         }
         #expect(
             result.files.map(\.relativePath) == [
-                "acube/E001-000001/receipts-1.json", "acube/E001-000001/receipts-2.json",
-                "acube/E001-000001/journals-1.json", "acube/E001-000001/notifications-1.json",
-                "acube/E001-000001/emergency-reports.json",
+                "acube/E001-000001/receipts-ready-1.json", "acube/E001-000001/receipts-sent-1.json",
+                "acube/E001-000001/receipts-sent-2.json", "acube/E001-000001/journals-1.json",
+                "acube/E001-000001/notifications-1.json", "acube/E001-000001/emergency-reports-1.json",
             ])
         #expect(result.warnings.isEmpty)
+        #expect(result.nextSteps.isEmpty)
         #expect(result.fetchedKinds == [Self.pem: Set(AcubeFetcher.kinds)])
         for file in result.files {
             let url = night.appendingPathComponent(file.relativePath)
@@ -248,10 +407,91 @@ import Testing
         #expect(inputs.diagnostics.isEmpty)
         #expect(inputs.files.map(\.path) == result.files.map(\.relativePath).sorted())
         let data = try #require(inputs.acube[Self.pem])
-        #expect(data.receipts.count == 10)
+        #expect(data.receipts.count == 10, "9 sent (one listed twice) and 1 ready; no other day's")
+        #expect(data.receipts["0b7e1c1a-0015-4000-8000-000000000015"] != nil, "the ready receipt")
+        #expect(data.receipts["day-before-sent"] == nil && data.receipts["day-before-ready"] == nil)
         #expect(data.journals.count == 1)
         #expect(data.notifications.count == 5)
-        #expect(data.emergencyReports.map(\.id) == ["9c000000-0000-4000-8000-000000001120"])
+        #expect(data.emergencyReports.map(\.id) == ["1120"])
+        #expect(data.emergencyReports.map(\.datetime) == [nil], "A-Cube's list says nothing of the day covered")
+    }
+
+    @Test func aReceiptListedReadyAndSentCountsOnce() async throws {
+        try await Self.withAcube(seed: false) { simulator, client in
+            let moving = Self.receipt("moving", "2026-11-21T12:00:00")
+            simulator.seed(pem: Self.pem, receipts: [moving], readyReceipts: [moving])
+            let ready = try await client.receiptsPage(
+                pem: Self.pem, status: .ready, day: Self.day, timeZone: .rome, page: 1)
+            let sent = try await client.receiptsPage(
+                pem: Self.pem, status: .sent, day: Self.day, timeZone: .rome, page: 1)
+            let (data, diagnostics) = Self.readBack([ready.bytes, sent.bytes], kind: .acubeReceipts)
+            #expect(diagnostics.isEmpty)
+            #expect(data.receipts.count == 1)
+        }
+    }
+
+    @Test func aPemWithoutACertificateIsFetchedWithoutNotificationsAndSaysWhatToDo() async throws {
+        let result = try await Self.withAcube(pageSize: 100) { simulator, client in
+            simulator.seed(pem: "E001-000003")
+            var settings = client.settings
+            settings.certificates["E001-000002"] = .init(
+                certificate: "/nonexistent/E001-000002.crt", privateKey: "/nonexistent/E001-000002.key")
+            let pems = [Self.pem, "E001-000002", "E001-000003"]
+            simulator.seed(pem: "E001-000002")
+            let (identities, problems) = AcubeFetcher.loadIdentities(pems: pems, settings: settings)
+            #expect(Set(identities.keys) == [Self.pem])
+            let result = try await AcubeFetcher(client: client, identities: identities, identityProblems: problems)
+                .fetch(pems: pems, day: Self.day)
+            let notifications = simulator.requests.filter { $0.path == "/mf1/notifications" }
+            #expect(notifications.count == 1, "only the PEM with a certificate is polled")
+            return result
+        }
+        #expect(result.pemsWithoutNotifications == ["E001-000002", "E001-000003"])
+        #expect(result.fetchedKinds["E001-000003"] == ["receipts", "journals", "emergency-reports"])
+        #expect(result.warnings.count == 2)
+        #expect(result.warnings[0].contains("/nonexistent/E001-000002.crt"))
+        #expect(result.warnings[1].hasPrefix("E001-000003 has no client certificate in [acube.certificates]"))
+        #expect(result.nextSteps.count == 2)
+        #expect(result.nextSteps[1].contains("add the cash register certificate and key of E001-000003"))
+        #expect(result.files.contains { $0.relativePath == "acube/E001-000003/receipts-sent-1.json" })
+    }
+
+    @Test func manyPemsAreFetchedConcurrentlyInTheSameFilesAsOneByOne() async throws {
+        let pems = (1...12).map { String(format: "E009-%06d", $0) }
+        func fetch(concurrency: Int64) async throws -> (AcubeFetchResult, Int) {
+            let body: (AcubeSimulator, AcubeClient) async throws -> (AcubeFetchResult, Int) = { simulator, client in
+                for (index, pem) in pems.enumerated() {
+                    simulator.seed(pem: pem, receipts: [Self.receipt("r-\(index)", "2026-11-21T10:00:00")])
+                }
+                simulator.delayEveryRequest(milliseconds: 30)
+                let result = try await AcubeFetcher(client: client).fetch(pems: pems, day: Self.day)
+                simulator.delayEveryRequest(milliseconds: 0)
+                return (result, simulator.requests.count)
+            }
+            return try await Self.withAcube(adjust: { $0.concurrency = concurrency }, body)
+        }
+        let (serial, serialRequests) = try await fetch(concurrency: 1)
+        let (parallel, parallelRequests) = try await fetch(concurrency: 4)
+        #expect(parallel.files == serial.files)
+        #expect(parallelRequests == serialRequests)
+        #expect(parallel.files.filter { $0.relativePath.hasSuffix("receipts-sent-1.json") }.count == 12)
+    }
+
+    @Test func aMerchantFetchesReceiptsAndNotificationsOnlyWithAWarning() async throws {
+        let result = try await Self.withAcube(role: .merchant, pageSize: 100) { simulator, client in
+            let (identities, _) = AcubeFetcher.loadIdentities(pems: [Self.pem], settings: client.settings)
+            let result = try await AcubeFetcher(client: client, identities: identities).fetch(
+                pems: [Self.pem], day: Self.day)
+            #expect(!simulator.requests.contains { $0.path.hasPrefix("/mf2/") })
+            return result
+        }
+        #expect(
+            result.files.map(\.relativePath) == [
+                "acube/E001-000001/receipts-ready-1.json", "acube/E001-000001/receipts-sent-1.json",
+                "acube/E001-000001/notifications-1.json",
+            ])
+        #expect(result.warnings.first?.contains("acube.role is merchant") == true)
+        #expect(result.fetchedKinds[Self.pem] == ["receipts", "notifications"])
     }
 
     @Test func withoutAMerchantUUIDTheFetcherSkipsJournalsWithAWarning() async throws {
@@ -262,10 +502,9 @@ import Testing
         }
         #expect(
             result.files.map(\.relativePath) == [
-                "acube/E001-000001/receipts-1.json", "acube/E001-000001/notifications-1.json",
-                "acube/E001-000001/emergency-reports.json",
+                "acube/E001-000001/receipts-ready-1.json", "acube/E001-000001/receipts-sent-1.json",
+                "acube/E001-000001/emergency-reports-1.json",
             ])
-        #expect(result.warnings.count == 1)
         #expect(result.warnings.first?.contains("acube.merchant_uuid is not configured") == true)
         #expect(result.fetchedKinds[Self.pem]?.contains("journals") == false)
     }
@@ -273,12 +512,12 @@ import Testing
     @Test func staleFilesAreOnlyTheUnwrittenPagesOfTheFetchedKinds() {
         let stale = AcubeFetcher.staleFiles(
             existing: [
-                "receipts-1.json", "receipts-2.json", "receipts-3.json", "receipts.json", "journals-1.json",
+                "receipts-1.json", "receipts-sent-1.json", "receipts-sent-2.json", "receipts.json", "journals-1.json",
                 "notifications-1.json", "notes.txt", ".receipts-1.json.tmp-42", "emergency-reports.json",
             ],
-            written: ["receipts-1.json", "receipts-2.json", "notifications-1.json", "emergency-reports.json"],
+            written: ["receipts-sent-1.json", "notifications-1.json", "emergency-reports-1.json"],
             fetchedKinds: ["receipts", "notifications", "emergency-reports"])
-        #expect(stale == ["receipts-3.json", "receipts.json"])
+        #expect(stale == ["emergency-reports.json", "receipts-1.json", "receipts-sent-2.json", "receipts.json"])
         #expect(!AcubeFetcher.isSafeFolderName("../etc"))
         #expect(!AcubeFetcher.isSafeFolderName(""))
         #expect(AcubeFetcher.isSafeFolderName("E001-000001"))
@@ -286,11 +525,11 @@ import Testing
 
     // MARK: - Writes
 
-    @Test func aSupplierSubmitsThroughMF2AndGetsAnId() async throws {
+    @Test func aSupplierSubmitsThroughMF2AndGetsAnIntegerId() async throws {
         try await Self.withAcube(role: .supplier) { simulator, client in
             let outcome = await client.submitEmergencyReport(pem: Self.pem, body: Self.reportBody)
             let posted = try #require(simulator.postedEmergencyReports(pem: Self.pem).first)
-            #expect(outcome == .accepted(id: posted.id, closedAt: posted.closedAt))
+            #expect(outcome == .accepted(id: String(posted.id), closedAt: posted.closedAt))
             #expect(posted.path == .mf2)
             #expect(posted.body == String(decoding: Self.reportBody, as: UTF8.self))
             let request = try #require(simulator.requests.last)
@@ -306,11 +545,9 @@ import Testing
                 Issue.record("expected accepted with an id, got \(outcome)")
                 return
             }
-            #expect(simulator.postedEmergencyReports(pem: Self.pem).map(\.id) == [id])
+            #expect(simulator.postedEmergencyReports(pem: Self.pem).map { String($0.id) } == [id])
             #expect(simulator.postedEmergencyReports(pem: Self.pem).first?.path == .mf1)
             #expect(simulator.requests.last?.path == "/mf1/pems/E001-000001/emergency-report")
-            let listed = try await client.emergencyReports(pem: Self.pem)
-            #expect(listed.reports.map(\.id).contains(id))
         }
     }
 
@@ -343,32 +580,54 @@ import Testing
             }
             #expect(reason.contains("may or may not have reached A-Cube"))
             #expect(simulator.requests.filter { $0.path.hasSuffix("/upload-emergency-report") }.count == 1)
-            // It did land: the list the caller asks for next shows it.
-            let days = try await client.emergencyReportDays(pem: Self.pem, timeZone: .rome)
-            #expect(days.contains(Self.day))
+            // It did land: the list the caller asks for next shows a new id.
+            let posted = try #require(simulator.postedEmergencyReports(pem: Self.pem).first)
+            #expect(try await client.emergencyReportIds(pem: Self.pem) == ["1120", String(posted.id)])
         }
     }
 
-    @Test func anOfflinePeriodIsAcceptedOrRefusedWithAConflict() async throws {
+    @Test func anUploadAnswered5xxIsNeverRetriedButACloseIs() async throws {
         try await Self.withAcube { simulator, client in
-            let accepted = await client.notifyOfflinePeriod(
-                pem: Self.pem, start: "2026-11-21T17:00:00+01:00", end: "2026-11-21T18:30:00+01:00",
-                reason: "A-Cube unreachable from the shop")
+            try await client.authenticate()
+            simulator.failNextUploads(1, status: 503)
+            let upload = await client.submitEmergencyReport(pem: Self.pem, body: Self.reportBody)
+            guard case .unknown(let reason) = upload else {
+                Issue.record("expected unknown, got \(upload)")
+                return
+            }
+            #expect(reason.contains("503 Service Unavailable"))
+            #expect(simulator.requests.filter { $0.path.hasSuffix("/upload-emergency-report") }.count == 1)
+            simulator.respond503(times: 1, retryAfterSeconds: 0)
+            #expect(await client.closeJournal(pem: Self.pem) == .accepted(id: nil, closedAt: nil))
+            #expect(simulator.requests.filter { $0.path.hasSuffix("/close") }.map(\.status) == [503, 202])
+            simulator.respond429(times: 1)
+            guard case .accepted = await client.submitEmergencyReport(pem: Self.pem, body: Self.reportBody) else {
+                Issue.record("a 429 is answered before any processing: it is retried")
+                return
+            }
+        }
+    }
+
+    @Test func anOfflinePeriodIsCommunicatedWithItsStartAndAReasonNamingItsEnd() async throws {
+        try await Self.withAcube { simulator, client in
+            let reason = SubmissionEngine.offlineReason(end: "2026-11-21T18:30:00+01:00")
+            let accepted = await client.communicateOffline(
+                pem: Self.pem, timestamp: "2026-11-21T17:00:00+01:00", reason: reason)
             #expect(accepted == .accepted(id: nil, closedAt: nil))
             #expect(
                 simulator.offlinePeriods(pem: Self.pem) == [
-                    .init(
-                        start: "2026-11-21T17:00:00+01:00", end: "2026-11-21T18:30:00+01:00",
-                        reason: "A-Cube unreachable from the shop")
+                    .init(timestamp: "2026-11-21T17:00:00+01:00", reason: reason)
                 ])
-            simulator.refuseOfflinePeriods(1, status: 409, detail: "overlapping offline period")
-            let refused = await client.notifyOfflinePeriod(
-                pem: Self.pem, start: "2026-11-21T17:30:00+01:00", end: "2026-11-21T18:00:00+01:00", reason: "again")
-            guard case .conflict(let detail) = refused else {
-                Issue.record("expected conflict, got \(refused)")
+            #expect(reason.contains("until 2026-11-21T18:30:00+01:00"))
+            let request = try #require(simulator.requests.last)
+            #expect(request.path == "/mf1/pems/E001-000001/communicate-offline")
+            let again = await client.communicateOffline(
+                pem: Self.pem, timestamp: "2026-11-21T17:00:00+01:00", reason: reason)
+            guard case .conflict(let detail) = again else {
+                Issue.record("expected conflict, got \(again)")
                 return
             }
-            #expect(detail.contains("overlapping offline period"))
+            #expect(detail.contains("already held"))
             #expect(simulator.offlinePeriods(pem: Self.pem).count == 1)
         }
     }
@@ -383,18 +642,20 @@ import Testing
             }
             #expect(detail.contains("no open journal"))
             #expect(simulator.journalCloses(pem: Self.pem) == 1)
-            #expect(simulator.requests.last?.path == "/mf1/pems/E001-000001/close")
+            let request = try #require(simulator.requests.last)
+            #expect(request.path == "/mf1/pems/E001-000001/close")
+            #expect(request.body.isEmpty && request.headers["content-type"] == nil)
         }
     }
 
     @Test func aWriteWithRefusedCredentialsIsNotSent() async throws {
         try await Self.withAcube(password: "not-the-Passw0rd") { simulator, client in
             let outcome = await client.closeJournal(pem: Self.pem)
-            guard case .unknown(let reason) = outcome else {
-                Issue.record("expected unknown, got \(outcome)")
+            guard case .notSent(let reason) = outcome else {
+                Issue.record("expected notSent, got \(outcome)")
                 return
             }
-            #expect(reason.hasPrefix("not sent: A-Cube refused the credentials"))
+            #expect(reason.hasPrefix("A-Cube refused the credentials"))
             #expect(!reason.contains("not-the-Passw0rd"))
             #expect(simulator.requests.map(\.path) == ["/login"])
         }
@@ -413,16 +674,16 @@ import Testing
         let outcome = await client.closeJournal(pem: Self.pem)
         try await http.shutdown()
         await simulator.shutdown()
-        guard case .unknown(let reason) = outcome else {
-            Issue.record("expected unknown, got \(outcome)")
+        guard case .notSent(let reason) = outcome else {
+            Issue.record("expected notSent, got \(outcome)")
             return
         }
-        #expect(reason.hasPrefix("not sent: cannot reach A-Cube at 127.0.0.1:1 for POST /mf1/pems/E001-000001/close"))
+        #expect(reason.hasPrefix("cannot reach A-Cube at 127.0.0.1:1 for POST /mf1/pems/E001-000001/close"))
         // Connecting is retried by AsyncHTTPClient itself; the client adds no retries of its own.
         #expect(!reason.contains("retr"))
     }
 
-    // MARK: - Policy and messages
+    // MARK: - Policy, messages and credentials
 
     @Test func retryAfterIsHonouredAndCapped() {
         let policy = AcubeRetryPolicy(maximumRetries: 5)
@@ -471,11 +732,49 @@ import Testing
         #expect(error.message.hasPrefix("QUADRA_ACUBE_EMAIL is not set"))
         #expect(!error.message.contains("x-Passw0rd-x"))
         let both = try #require(throws: AcubeError.self) { _ = try AcubeCredentials.fromEnvironment([:]) }
-        #expect(both.message.hasPrefix("QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD are not set"))
+        #expect(
+            both.message.hasPrefix(
+                "QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD (or QUADRA_ACUBE_PASSWORD_FILE) are not set"))
         let credentials = try AcubeCredentials.fromEnvironment([
             "QUADRA_ACUBE_EMAIL": "a@b.it", "QUADRA_ACUBE_PASSWORD": "x-Passw0rd-x",
         ])
         #expect(credentials.email == "a@b.it")
+    }
+
+    @Test func thePasswordFileIsReadLessOneLineEndAndItsProblemsAreNamedWithoutItsText() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func file(_ name: String, _ text: String) throws -> String {
+            let url = directory.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        let env = { (path: String) in ["QUADRA_ACUBE_EMAIL": "a@b.it", "QUADRA_ACUBE_PASSWORD_FILE": path] }
+        for text in ["s3cret-Pass", "s3cret-Pass\n", "s3cret-Pass\r\n"] {
+            let credentials = try AcubeCredentials.fromEnvironment(env(try file("p-\(text.count)", text)))
+            #expect(credentials.password == "s3cret-Pass")
+        }
+        // A password that ends in spaces keeps them: only one line end is taken off.
+        #expect(try AcubeCredentials.fromEnvironment(env(try file("spaces", " pw  \n"))).password == " pw  ")
+        let cases: [(String, String)] = [
+            (directory.appendingPathComponent("absent").path, "no such file"),
+            (try file("empty", "\n"), "empty"),
+            (try file("two", "s3cret-Pass\nsecond-line\n"), "more than one line"),
+            (directory.path, "a directory"),
+        ]
+        for (path, expected) in cases {
+            let error = try #require(throws: AcubeError.self) { _ = try AcubeCredentials.fromEnvironment(env(path)) }
+            #expect(
+                error.message == "QUADRA_ACUBE_PASSWORD_FILE: \(path): "
+                    + error.message.split(separator: ": ").dropFirst(2).joined(separator: ": "))
+            #expect(error.message.contains(expected), "\(error.message)")
+            #expect(!error.message.contains("s3cret-Pass") && !error.message.contains("second-line"))
+        }
+        var ambiguous = env(try file("ok", "x"))
+        ambiguous["QUADRA_ACUBE_PASSWORD"] = "direct-Passw0rd"
+        let error = try #require(throws: AcubeError.self) { _ = try AcubeCredentials.fromEnvironment(ambiguous) }
+        #expect(error.message.contains("set only one"))
+        #expect(!error.message.contains("direct-Passw0rd"))
     }
 }
 
@@ -531,7 +830,8 @@ import Testing
         }
         func read(_ client: AcubeClient, pem: String) async {
             do {
-                _ = try await client.receiptsPage(pem: pem, page: 1)
+                _ = try await client.receiptsPage(
+                    pem: pem, status: .sent, day: AcubeClientTests.day, timeZone: .rome, page: 1)
                 messages.append("UNEXPECTED SUCCESS for \(pem)")
             } catch {
                 messages += [error.message, error.description, "\(error)", String(reflecting: error)]

@@ -33,7 +33,9 @@ import Testing
             let store = try StateStore(path: path)
             #expect(store.path == path)
             try store.recordRecovery(recovery)
-            try store.beginSubmission(pemDay, bodySHA256: "ab12", at: Self.t0)
+            try store.beginSubmission(
+                pemDay, bodySHA256: "ab12", snapshot: ["report-1", "report-5"], sentAt: Self.t0.adding(seconds: 1),
+                at: Self.t0)
             try store.finishSubmission(
                 pemDay, status: .accepted, acubeId: "report-7", detail: nil, at: Self.t0.adding(seconds: 2))
             try store.beginOfflinePeriod(window, end: Instant(millis: 3_600_000), at: Self.t0)
@@ -46,10 +48,18 @@ import Testing
             try reopened.recoveries()["r-1 ü/é?&"]?.outcome
                 == .declined(RecoveredResponse(amount: nil, userOverride: true, hostResponseText: nil)))
         let submission = SubmissionRecord(
-            key: pemDay, status: .accepted, bodySHA256: "ab12", acubeId: "report-7", detail: nil, createdAt: Self.t0,
+            key: pemDay, status: .accepted, bodySHA256: "ab12", acubeId: "report-7", detail: nil,
+            snapshot: ["report-1", "report-5"], sentAt: Self.t0.adding(seconds: 1), createdAt: Self.t0,
             updatedAt: Self.t0.adding(seconds: 2))
         #expect(try reopened.submission(pemDay) == submission)
         #expect(try reopened.submissions() == [submission])
+        #expect(
+            try reopened.knownReports() == [
+                KnownReport(
+                    pem: pemDay.pem, id: "report-7", origin: .submitted, day: Self.day,
+                    note: "the emergency report Quadra submitted for 2026-11-21", recordedAt: Self.t0.adding(seconds: 2)
+                )
+            ])
         let period = OfflinePeriodRecord(
             key: window, end: Instant(millis: 3_600_000), status: .rejected, detail: "422: end before start",
             createdAt: Self.t0, updatedAt: Self.t0)
@@ -186,7 +196,7 @@ import Testing
         #expect(
             begun
                 == SubmissionRecord(
-                    key: key, status: .pending, bodySHA256: "first", createdAt: Self.t0,
+                    key: key, status: .pending, bodySHA256: "first", sentAt: Self.t0, createdAt: Self.t0,
                     updatedAt: Self.t0))
         let again = try store.beginSubmission(key, bodySHA256: "second", at: Self.t0.adding(seconds: 60))
         #expect(again == begun)
@@ -264,8 +274,8 @@ import Testing
         #expect(
             restarted
                 == SubmissionRecord(
-                    key: key, status: .pending, bodySHA256: "new", createdAt: Self.t0,
-                    updatedAt: Self.t0.adding(seconds: 5)))
+                    key: key, status: .pending, bodySHA256: "new", sentAt: Self.t0.adding(seconds: 5),
+                    createdAt: Self.t0, updatedAt: Self.t0.adding(seconds: 5)))
         let window = PemInstant(pem: "E1", instant: Self.t0)
         try store.beginOfflinePeriod(window, end: Self.t0.adding(seconds: 60), at: Self.t0)
         try store.finishOfflinePeriod(window, status: .unknown, detail: nil, at: Self.t0)
@@ -304,6 +314,89 @@ import Testing
                 PemInstant(pem: "E1", instant: Self.t0), PemInstant(pem: "E2", instant: Self.t0),
             ])
         #expect(try store.submissions().map(\.status) == statuses)
+        #expect(
+            Set(snapshot.unsettledSubmissions.keys) == [
+                PemDay(pem: "E0", day: Self.day), PemDay(pem: "E4", day: Self.day),
+            ])
+        #expect(
+            snapshot.unsettledSubmissions[PemDay(pem: "E0", day: Self.day)]?.contains("has no settled outcome") == true)
+    }
+
+    // MARK: - Report ids
+
+    @Test func reportIdsAreRecordedOnceAndAnOperatorsCoverageCountsAsCovered() throws {
+        let directory = try StateTestDirectory()
+        defer { directory.remove() }
+        let store = try StateStore(path: directory.file("state.sqlite"))
+        let covering = KnownReport(
+            pem: "E1", id: "1042", origin: .operator, day: Self.day, note: "checked at A-Cube", recordedAt: Self.t0)
+        try store.recordReport(covering)
+        #expect(try store.recordReport(covering) == covering, "recording the same again keeps it")
+        var other = covering
+        other.day = nil
+        let refused = #expect(throws: StateStoreError.self) { try store.recordReport(other) }
+        #expect(refused?.kind == .refusedChange)
+        #expect(
+            refused?.message == "emergency report 1042 of E1 is already recorded as recorded by an operator as "
+                + "covering 2026-11-21: it is not changed")
+        let baseline = (1...3).map {
+            KnownReport(pem: "E2", id: String($0 * 7), origin: .baseline, day: nil, note: nil, recordedAt: Self.t0)
+        }
+        try store.recordReports(baseline)
+        // All or none: one refused id leaves the others out too.
+        #expect(throws: StateStoreError.self) {
+            try store.recordReports([
+                KnownReport(pem: "E3", id: "1", origin: .baseline, day: nil, note: nil, recordedAt: Self.t0), other,
+            ])
+        }
+        #expect(try store.knownReports(pem: "E3").isEmpty)
+        // Ids sort as numbers.
+        #expect(try store.knownReports(pem: "E2").map(\.id) == ["7", "14", "21"])
+        let snapshot = try store.snapshot()
+        #expect(snapshot.submittedReports == [PemDay(pem: "E1", day: Self.day)], "a baseline covers no day")
+
+        // An unsettled submission the operator's coverage names is not reported unsettled.
+        try store.beginSubmission(PemDay(pem: "E1", day: Self.day), bodySHA256: "h", at: Self.t0)
+        #expect(try store.snapshot().unsettledSubmissions.isEmpty)
+        let refusedNotFiled = #expect(throws: StateStoreError.self) {
+            try store.beginSubmission(PemDay(pem: "E2", day: Self.day), bodySHA256: "h", at: Self.t0)
+            try store.finishSubmission(
+                PemDay(pem: "E2", day: Self.day), status: .accepted, acubeId: "99", detail: nil, at: Self.t0)
+            try store.markNotFiled(PemDay(pem: "E2", day: Self.day), note: "x", at: Self.t0)
+        }
+        #expect(refusedNotFiled?.kind == .refusedChange)
+    }
+
+    @Test func aVersion1StoreIsMigratedKeepingEverySubmission() throws {
+        let directory = try StateTestDirectory()
+        defer { directory.remove() }
+        let path = directory.file("state.sqlite")
+        do {
+            let raw = try SQLiteDatabase(path: path)
+            try raw.execute(StateStoreSchema.migrations[0])
+            try raw.execute(
+                """
+                INSERT INTO submission VALUES
+                    ('E1', '2026-11-20', 'accepted', 'h1', 'uuid-report', NULL, 10, 20),
+                    ('E1', '2026-11-21', 'unknown', 'h2', NULL, 'timed out', 30, 40),
+                    ('E2', '2026-11-21', 'already_present', 'h3', NULL, 'found in the list', 50, 60);
+                """)
+        }
+        let store = try StateStore(path: path)
+        let records = try store.submissions()
+        #expect(records.map(\.status) == [.accepted, .unknown, .alreadyPresent])
+        #expect(records.map(\.snapshot) == [nil, nil, nil])
+        #expect(records.map(\.sentAt) == [nil, Instant(millis: 40), nil])
+        #expect(records[1].detail == "timed out")
+        #expect(try store.knownReports().map(\.id) == ["uuid-report"])
+        let snapshot = try store.snapshot()
+        #expect(
+            snapshot.submittedReports == [
+                PemDay(pem: "E1", day: FiscalDay(year: 2026, month: 11, day: 20)), PemDay(pem: "E2", day: Self.day),
+            ])
+        #expect(Set(snapshot.unsettledSubmissions.keys) == [PemDay(pem: "E1", day: Self.day)])
+        let header = try SQLiteDatabase(path: path).query("PRAGMA user_version").first?.first
+        #expect(header == .integer(2))
     }
 
     // MARK: - Opening
@@ -376,7 +469,7 @@ import Testing
         let error = #expect(throws: StateStoreError.self) { try StateStore.openExisting(path: path) }
         #expect(error?.kind == .newerSchema)
         #expect(
-            error?.description == path + ": the state store has schema version 99, newer than version 1 that "
+            error?.description == path + ": the state store has schema version 99, newer than version 2 that "
                 + "this quadra knows: run the newer quadra that wrote it. Keep the file: it records the submissions "
                 + "already made to A-Cube.")
     }
@@ -508,8 +601,8 @@ import Testing
     static func pending(_ index: Int) -> SubmissionRecord {
         SubmissionRecord(
             key: key(index), status: .pending, bodySHA256: String(repeating: "ab", count: 32),
-            createdAt:
-                Instant(millis: Int64(index)), updatedAt: Instant(millis: Int64(index)))
+            sentAt: Instant(millis: Int64(index)), createdAt: Instant(millis: Int64(index)),
+            updatedAt: Instant(millis: Int64(index)))
     }
 
     static func accepted(_ index: Int) -> SubmissionRecord {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import QuadraCore
 import QuadraSimulators
 import Testing
@@ -35,11 +36,20 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("Samples/night-2026-11-21")
     }
 
-    /// Starts a simulator (seeded from the sample night unless told), runs `body`, shuts it down whatever happens.
+    /// The demo certificates: a CA, the simulator's server certificate, one client certificate per sample PEM.
+    static var certificates: URL {
+        sampleNight.deletingLastPathComponent().appendingPathComponent("certificates")
+    }
+
+    /// Starts a simulator (seeded from the sample night unless told) with its mutual-TLS host, runs `body`, shuts it
+    /// down whatever happens.
     func withSimulator(
-        pathPrefix: String = "pems", seedSample: Bool = true, _ body: (AcubeSimulator) async throws -> Void
+        pathPrefix: String = "pems", seedSample: Bool = true,
+        role: Configuration.AcubeSettings.Role = .supplier, _ body: (AcubeSimulator) async throws -> Void
     ) async throws {
-        let simulator = AcubeSimulator(email: Self.email, password: Self.password, pathPrefix: pathPrefix)
+        let simulator = AcubeSimulator(
+            email: Self.email, password: Self.password, role: role, pathPrefix: pathPrefix,
+            mutualTLS: AcubeSimulator.MutualTLS(certificates: Self.certificates))
         if seedSample { try simulator.seed(fromNight: Self.sampleNight) }
         try await simulator.start()
         do {
@@ -63,6 +73,30 @@ import Testing
             request.body = .bytes(ByteBuffer(string: body))
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let buffer = try await response.body.collect(upTo: 1 << 20)
+        var fields: [String: String] = [:]
+        for field in response.headers { fields[field.name.lowercased()] = field.value }
+        return Answer(status: Int(response.status.code), headers: fields, body: Array(buffer.readableBytesView))
+    }
+
+    /// A GET on the mutual-TLS host presenting `certificate` (a name in `folder`: `E001-000001`), or none.
+    func sendMutualTLS(
+        _ simulator: AcubeSimulator, _ path: String, certificate: String?, folder: URL = certificates,
+        token: String? = nil
+    ) async throws -> Answer {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.additionalTrustRoots = [.file(Self.certificates.appendingPathComponent("ca.crt").path)]
+        if let certificate {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMFile(
+                folder.appendingPathComponent(certificate + ".crt").path
+            ).map { .certificate($0) }
+            tls.privateKey = .privateKey(
+                try NIOSSLPrivateKey(file: folder.appendingPathComponent(certificate + ".key").path, format: .pem))
+        }
+        var request = HTTPClientRequest(url: try #require(simulator.mtlsBaseURL) + path)
+        request.tlsConfiguration = tls
+        if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let buffer = try await response.body.collect(upTo: 1 << 20)
         var fields: [String: String] = [:]
@@ -94,13 +128,13 @@ import Testing
         return String(decoding: upload.jsonBytes(), as: UTF8.self)
     }
 
-    /// A body with four faults: no `documents_count`, a number for an amount, an unknown rate, an empty string
-    /// amount in an entry.
+    /// A body with four faults A-Cube's schema sees: `documents_count` 0 (it must be above 0), a number for an
+    /// amount, `ticket_restaurant_quantity` null (the schema requires an integer), an unknown rate.
     static let badReport = """
-        {"datetime":"2026-11-21T19:02:00+01:00","cash_payment_amount":12.50,
+        {"datetime":"2026-11-21T19:02:00+01:00","documents_count":0,"cash_payment_amount":12.50,
          "electronic_payment_amount":"0.00","ticket_restaurant_payment_amount":"0.00","ticket_restaurant_quantity":null,
          "entries":[{"vat_rate_code":"23.00","vat_amount":"1.00","simplified_vat_allocation":false,
-                     "partial_amount":""}]}
+                     "partial_amount":"9.00"}]}
         """
 
     func members(_ answer: Answer) throws -> [JSONObject] {
@@ -192,7 +226,7 @@ import Testing
 
     // MARK: - Lists seeded from the sample night
 
-    @Test func receiptsPageThroughTheSampleNight() async throws {
+    @Test func receiptsPageThroughTheSampleNightSentByDefault() async throws {
         try await withSimulator { simulator throws in
             let token = try await login(simulator)
             let path = "/mf1/pems/\(Self.pem)/receipts"
@@ -200,31 +234,90 @@ import Testing
             #expect(first.status == 200)
             #expect(first.headers["content-type"] == "application/json")
             let page1 = try first.object()
-            #expect(page1["total"]?.int64Value == 11)
+            #expect(page1["total"]?.int64Value == 10, "the sent receipts: the one left ready is not listed")
             #expect(page1["page"]?.int64Value == 1)
             #expect(page1["size"]?.int64Value == 6)
             let second = try await send(simulator, .GET, path + "?page=2&size=6", token: token)
             #expect(try second.object()["page"]?.int64Value == 2)
             let uuids = try (members(first) + members(second)).compactMap { $0["uuid"]?.stringValue }
             #expect(try members(first).count == 6)
-            #expect(try members(second).count == 5)
+            #expect(try members(second).count == 4)
             #expect(uuids.first == "0b7e1c1a-0001-4000-8000-000000000001")
-            #expect(uuids[5] == "0b7e1c1a-0009-4000-8000-000000000009")
             #expect(uuids.last == "0b7e1c1a-0001-4000-8000-000000000001")
+            #expect(!uuids.contains("0b7e1c1a-0015-4000-8000-000000000015"))
             // The replayed member's number amount keeps its text.
             #expect(try members(second).last?["total_amount"] == .number("12.50"))
 
             let beyond = try await send(simulator, .GET, path + "?page=3&size=6", token: token)
             #expect(try members(beyond).isEmpty)
-            #expect(try beyond.object()["total"]?.int64Value == 11)
             let whole = try await send(simulator, .GET, path, token: token)
             #expect(try whole.object()["size"]?.int64Value == 30)
-            #expect(try members(whole).count == 11)
+            #expect(try members(whole).count == 10)
             #expect(
                 try await send(simulator, .GET, path + "?size=1000", token: token).object()["size"] == .number("100"))
             try expectProblem(
                 try await send(simulator, .GET, path + "?page=0", token: token), status: 400, instance: path)
+
+            let ready = try await send(simulator, .GET, path + "?status=ready", token: token)
+            #expect(
+                try members(ready).compactMap { $0["uuid"]?.stringValue } == ["0b7e1c1a-0015-4000-8000-000000000015"])
+            #expect(try members(try await send(simulator, .GET, path + "?status=sent", token: token)).count == 10)
+            let bad = try await send(simulator, .GET, path + "?status=pending", token: token)
+            #expect(bad.status == 422)
+            #expect(bad.text.contains(#""loc":["query","status"]"#), "\(bad.text)")
         }
+    }
+
+    @Test func receiptsAreBoundedByTheirDocumentDatetimeAcrossADSTDay() async throws {
+        try await withSimulator(seedSample: false) { simulator throws in
+            func receipt(_ uuid: String, _ at: String) -> String {
+                #"{"uuid":"\#(uuid)","type":"sale","total_amount":"1.00","document_number":"0001-0001","#
+                    + #""document_datetime":"\#(at)","parent_receipt_uuid":null}"#
+            }
+            // 2026-10-25 is 25 hours long in Rome: 02:30 happens twice (the first is read).
+            simulator.seed(
+                pem: Self.pem,
+                receipts: [
+                    receipt("day-before", "2026-10-24T23:59:59"), receipt("first", "2026-10-25T00:00:00"),
+                    receipt("twice", "2026-10-25T02:30:00"), receipt("last", "2026-10-25T23:59:59"),
+                    receipt("next-day", "2026-10-26T00:00:00"),
+                ], readyReceipts: [receipt("ready-same-day", "2026-10-25T12:00:00")])
+            let token = try await login(simulator)
+            func uuids(_ query: String) async throws -> [String] {
+                let answer = try await send(simulator, .GET, "/mf1/pems/\(Self.pem)/receipts?" + query, token: token)
+                #expect(answer.status == 200, "\(answer.text)")
+                return try members(answer).compactMap { $0["uuid"]?.stringValue }
+            }
+            let after = "document_datetime%5Bafter%5D=2026-10-25T00%3A00%3A00%2B02%3A00"
+            let strictlyBefore = "document_datetime%5Bstrictly_before%5D=2026-10-26T00%3A00%3A00%2B01%3A00"
+            #expect(try await uuids(after + "&" + strictlyBefore) == ["first", "twice", "last"])
+            #expect(try await uuids("status=ready&" + after + "&" + strictlyBefore) == ["ready-same-day"])
+            let before = "document_datetime%5Bbefore%5D=2026-10-26T00%3A00%3A00%2B01%3A00"
+            #expect(try await uuids(after + "&" + before) == ["first", "twice", "last", "next-day"])
+            let strictlyAfter = "document_datetime%5Bstrictly_after%5D=2026-10-25T00%3A00%3A00%2B02%3A00"
+            #expect(try await uuids(strictlyAfter + "&" + strictlyBefore) == ["twice", "last"])
+            #expect(try await uuids("").count == 5, "[before] defaults to the start time, after every receipt")
+            let bad = try await send(
+                simulator, .GET, "/mf1/pems/\(Self.pem)/receipts?document_datetime%5Bafter%5D=yesterday", token: token)
+            #expect(bad.status == 422)
+            #expect(bad.text.contains("document_datetime[after]"))
+        }
+    }
+
+    @Test func theBeforeBoundDefaultsToWhenTheServerStarted() async throws {
+        let started = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-19T...Z
+        let simulator = AcubeSimulator(email: Self.email, password: Self.password, now: { started })
+        try simulator.seed(fromNight: Self.sampleNight)
+        try await simulator.start()
+        do {
+            let token = try await login(simulator)
+            let answer = try await send(simulator, .GET, "/mf1/pems/\(Self.pem)/receipts", token: token)
+            #expect(try members(answer).isEmpty, "receipts of 2026-11-21 are after a server started on 2026-11-19")
+        } catch {
+            await simulator.shutdown()
+            throw error
+        }
+        await simulator.shutdown()
     }
 
     @Test func journalsFilterByPemAndInclusiveDates() async throws {
@@ -262,19 +355,24 @@ import Testing
         }
     }
 
-    @Test func notificationsAreScopedByThePemSerialParameter() async throws {
+    @Test func notificationsAreServedOnlyOverMutualTLSAndScopedByTheCertificate() async throws {
         try await withSimulator { simulator throws in
             simulator.seed(
-                pem: "E002-000002",
+                pem: "E001-000002",
                 notifications: [
                     #"{"uuid":"n-e2","message":"PEM offline","scope":"pem","source":"mf2","level":"critical","#
                         + #""created_at":"2026-11-21T17:00:00Z","type":"STATUS_OFFLINE","code":"SYS-C-01","#
                         + #""payload":{}}"#
                 ])
             let token = try await login(simulator)
-            let first = try await send(
-                simulator, .GET, "/mf1/notifications?pem_serial_number=\(Self.pem)", token: token)
-            #expect(first.status == 200)
+            // The plain host never serves them, whatever the query says.
+            let plain = "/mf1/notifications"
+            try expectProblem(
+                try await send(simulator, .GET, plain + "?pem_serial_number=\(Self.pem)", token: token), status: 403,
+                instance: plain)
+
+            let first = try await sendMutualTLS(simulator, "/mf1/notifications", certificate: Self.pem, token: token)
+            #expect(first.status == 200, "\(first.text)")
             let page = try first.object()
             #expect(page["total"]?.int64Value == 5)
             #expect(page["pages"]?.int64Value == 1)
@@ -283,57 +381,122 @@ import Testing
             // The older shape with `data` instead of `payload` is served as seeded.
             #expect(try members(first)[2]["data"]?.objectValue?["to"]?.stringValue == "ONLINE")
 
-            let other = try await send(
-                simulator, .GET, "/mf1/notifications?pem_serial_number=E002-000002", token: token)
+            // The certificate decides, not the query.
+            let other = try await sendMutualTLS(
+                simulator, "/mf1/notifications?pem_serial_number=\(Self.pem)", certificate: "E001-000002",
+                token: token)
             #expect(try members(other).map { $0["uuid"]?.stringValue } == ["n-e2"])
-            let small = try await send(
-                simulator, .GET, "/mf1/notifications?pem_serial_number=\(Self.pem)&page=3&size=2", token: token)
+            let small = try await sendMutualTLS(
+                simulator, "/mf1/notifications?page=3&size=2", certificate: Self.pem, token: token)
             #expect(try small.object()["pages"]?.int64Value == 3)
             #expect(try members(small).map { $0["uuid"]?.stringValue } == ["5a000000-0000-4000-8000-000000000005"])
-            let unknown = try await send(simulator, .GET, "/mf1/notifications?pem_serial_number=E404", token: token)
-            #expect(try members(unknown).isEmpty)
+
+            // A bearer token is needed too, as A-Cube's SDK sends one.
+            let anonymous = try await sendMutualTLS(simulator, "/mf1/notifications", certificate: Self.pem)
+            #expect(anonymous.status == 401)
+            // The mutual-TLS host serves nothing else.
+            let receipts = "/mf1/pems/\(Self.pem)/receipts"
+            #expect(try await sendMutualTLS(simulator, receipts, certificate: Self.pem, token: token).status == 404)
+        }
+    }
+
+    @Test func aClientWithoutACertificateOrWithAStrangersIsRefusedAtTheHandshake() async throws {
+        let stranger = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Certificates/stranger")
+        try await withSimulator { simulator throws in
+            let token = try await login(simulator)
+            await #expect(throws: (any Error).self) {
+                _ = try await sendMutualTLS(simulator, "/mf1/notifications", certificate: nil, token: token)
+            }
+            // Same subject (E001-000001), another CA: not the cash register's certificate.
+            await #expect(throws: (any Error).self) {
+                _ = try await sendMutualTLS(
+                    simulator, "/mf1/notifications", certificate: Self.pem, folder: stranger, token: token)
+            }
+            #expect(simulator.requests.allSatisfy { $0.path != "/mf1/notifications" || $0.status != 200 })
         }
     }
 
     // MARK: - Emergency reports
 
-    @Test func uploadsOnBothPathsAreAcceptedAndListedWithTheirDatetime() async throws {
+    @Test func uploadsOnBothPathsAreAcceptedAndListedByIdAndServerTimeOnly() async throws {
         try await withSimulator { simulator throws in
             let token = try await login(simulator)
             let mf2Body = try reportBody(datetime: "2026-11-21T19:02:00+01:00")
             let mf2 = try await send(
                 simulator, .POST, "/mf2/pems/\(Self.pem)/upload-emergency-report", token: token, body: mf2Body)
             #expect(mf2.status == 202)
-            let mf2Id = try #require(try mf2.object()["id"]?.stringValue)
+            let mf2Id = try #require(try mf2.object()["id"]?.int64Value, "an integer id: \(mf2.text)")
             let closedAt = try #require(try mf2.object()["closed_at"]?.stringValue)
             #expect(TimestampParser.parseAbsolute(closedAt) != nil)
+            #expect(try mf2.object().members.map(\.key) == ["id", "closed_at"])
 
             let mf1Body = try reportBody(datetime: "2026-11-20T21:30:00+01:00")
             let mf1 = try await send(
                 simulator, .POST, "/mf1/pems/\(Self.pem)/emergency-report", token: token, body: mf1Body)
             #expect(mf1.status == 202)
-            let mf1Id = try #require(try mf1.object()["id"]?.stringValue)
+            let mf1Id = try #require(try mf1.object()["id"]?.int64Value)
             #expect(mf1Id != mf2Id)
 
             let list = try await send(simulator, .GET, "/mf2/pems/\(Self.pem)/emergency-reports", token: token)
             #expect(list.status == 200)
             let reports = try list.array().compactMap(\.objectValue)
-            #expect(reports.map { $0["id"]?.stringValue } == ["9c000000-0000-4000-8000-000000001120", mf2Id, mf1Id])
-            #expect(
-                reports.map { $0["datetime"]?.stringValue } == [
-                    "2026-11-20T20:40:00+01:00", "2026-11-21T19:02:00+01:00", "2026-11-20T21:30:00+01:00",
-                ])
+            #expect(reports.map { $0["id"]?.int64Value } == [1120, mf2Id, mf1Id])
+            #expect(reports.allSatisfy { $0.members.map(\.key) == ["id", "closed_at"] }, "no datetime: \(list.text)")
+            #expect(reports[0]["closed_at"]?.stringValue == "2026-11-20T21:05:00+01:00")
             #expect(reports[1]["closed_at"]?.stringValue == closedAt)
+
+            let one = try await send(simulator, .GET, "/mf2/pems/\(Self.pem)/emergency-reports/\(mf1Id)", token: token)
+            #expect(one.status == 200)
+            #expect(try one.object()["id"]?.int64Value == mf1Id)
+            let missing = "/mf2/pems/\(Self.pem)/emergency-reports/999999"
+            try expectProblem(try await send(simulator, .GET, missing, token: token), status: 404, instance: missing)
 
             let posted = simulator.postedEmergencyReports(pem: Self.pem)
             #expect(posted.map(\.path) == [.mf2, .mf1])
-            #expect(posted.map(\.id) == [mf2Id, mf1Id])
+            #expect(posted.map { Int64($0.id) } == [mf2Id, mf1Id])
             #expect(posted.first?.body == mf2Body)
             #expect(posted.first?.datetime == "2026-11-21T19:02:00+01:00")
         }
     }
 
-    @Test func invalidUploadsAre422InEachPathsShape() async throws {
+    @Test func theReportListIsPagedByItemsPerPage() async throws {
+        try await withSimulator(seedSample: false) { simulator throws in
+            simulator.seed(pem: Self.pem)
+            let ids = (0..<7).map { _ in simulator.fileReportElsewhere(pem: Self.pem) }
+            let token = try await login(simulator)
+            func page(_ query: String) async throws -> [Int64] {
+                let answer = try await send(
+                    simulator, .GET, "/mf2/pems/\(Self.pem)/emergency-reports" + query, token: token)
+                #expect(answer.status == 200)
+                return try answer.array().compactMap { $0.objectValue?["id"]?.int64Value }
+            }
+            #expect(try await page("") == ids.map(Int64.init))
+            #expect(try await page("?page=1&itemsPerPage=3") == ids[0..<3].map(Int64.init))
+            #expect(try await page("?page=3&itemsPerPage=3") == [Int64(ids[6])])
+            #expect(try await page("?page=4&itemsPerPage=3").isEmpty)
+        }
+    }
+
+    @Test func aMerchantGets403OnEveryMF2Route() async throws {
+        try await withSimulator(role: .merchant) { simulator throws in
+            let token = try await login(simulator)
+            for path in [
+                "/mf2/pems/\(Self.pem)/emergency-reports", "/mf2/merchants/\(Self.merchant)/journals",
+            ] {
+                try expectProblem(try await send(simulator, .GET, path, token: token), status: 403, instance: path)
+            }
+            let upload = "/mf2/pems/\(Self.pem)/upload-emergency-report"
+            try expectProblem(
+                try await send(simulator, .POST, upload, token: token, body: try reportBody()), status: 403,
+                instance: upload)
+            let mf1 = try await send(
+                simulator, .POST, "/mf1/pems/\(Self.pem)/emergency-report", token: token, body: try reportBody())
+            #expect(mf1.status == 202)
+        }
+    }
+
+    @Test func bodiesFailingAcubesSchemaAre422InEachPathsShape() async throws {
         try await withSimulator { simulator throws in
             let token = try await login(simulator)
             let mf2 = try await send(
@@ -347,8 +510,8 @@ import Testing
             let paths = Set(violations.compactMap { $0["propertyPath"]?.stringValue })
             #expect(
                 paths == [
-                    "documents_count", "cash_payment_amount", "entries[0].vat_rate_code", "entries[0].partial_amount",
-                ])
+                    "documents_count", "cash_payment_amount", "ticket_restaurant_quantity", "entries[0].vat_rate_code",
+                ], "\(mf2.text)")
             #expect(violations.allSatisfy { $0["message"]?.stringValue?.isEmpty == false })
 
             let mf1 = try await send(
@@ -357,25 +520,26 @@ import Testing
             let details = try #require(try mf1.object()["detail"]?.arrayValue).compactMap(\.objectValue)
             #expect(details.count == 4)
             let locs = details.compactMap { $0["loc"]?.arrayValue }
-            #expect(locs.contains([.string("body"), .string("documents_count")]))
+            #expect(locs.contains([.string("body"), .string("ticket_restaurant_quantity")]))
             #expect(locs.contains([.string("body"), .string("entries"), .number("0"), .string("vat_rate_code")]))
             #expect(details.allSatisfy { $0["msg"]?.stringValue != nil && $0["type"]?.stringValue != nil })
-            #expect(
-                details.first { $0["loc"]?.arrayValue?.last == .string("documents_count") }?["type"]
-                    == .string("missing"))
 
+            // The schema passes, the simulator's own checks do not: no offset, no entries, no amounts.
             let empty =
                 #"{"datetime":"2026-11-21T19:02:00","documents_count":1,"cash_payment_amount":"1.00","#
                 + #""electronic_payment_amount":"0.00","ticket_restaurant_payment_amount":"0.00","#
-                + #""ticket_restaurant_quantity":null,"entries":[]}"#
+                + #""ticket_restaurant_quantity":0,"entries":[]}"#
             let noOffset = try await send(
                 simulator, .POST, "/mf2/pems/\(Self.pem)/upload-emergency-report", token: token, body: empty)
             let emptyPaths = try #require(try noOffset.object()["violations"]?.arrayValue)
                 .compactMap { $0.objectValue?["propertyPath"]?.stringValue }
-            #expect(emptyPaths == ["datetime", "entries"])
+            #expect(emptyPaths == ["datetime"], "the schema's date-time format wants an offset: \(noOffset.text)")
             let garbage = try await send(
                 simulator, .POST, "/mf2/pems/\(Self.pem)/upload-emergency-report", token: token, body: "{not json")
             #expect(garbage.status == 400)
+            let array = try await send(
+                simulator, .POST, "/mf2/pems/\(Self.pem)/upload-emergency-report", token: token, body: "[]")
+            #expect(array.status == 422)
             #expect(simulator.postedEmergencyReports(pem: Self.pem).isEmpty)
         }
     }
@@ -421,8 +585,7 @@ import Testing
             let list = try await send(simulator, .GET, "/mf2/pems/\(Self.pem)/emergency-reports", token: token)
             let reports = try list.array().compactMap(\.objectValue)
             #expect(reports.count == 2)
-            #expect(reports.last?["datetime"]?.stringValue == "2026-11-21T20:15:00+01:00")
-            #expect(simulator.postedEmergencyReports(pem: Self.pem).count == 1)
+            #expect(simulator.postedEmergencyReports(pem: Self.pem).map(\.datetime) == ["2026-11-21T20:15:00+01:00"])
             let upload = simulator.requests.filter { $0.path.hasSuffix("/upload-emergency-report") }
             #expect(upload.count == 1)
             #expect(upload.first?.status == nil)
@@ -431,6 +594,12 @@ import Testing
             let next = try await send(
                 simulator, .POST, "/mf2/pems/\(Self.pem)/upload-emergency-report", token: token, body: try reportBody())
             #expect(next.status == 202)
+
+            simulator.commitThenFailNextUploads(1, status: 504)
+            let failed = try await send(
+                simulator, .POST, "/mf2/pems/\(Self.pem)/upload-emergency-report", token: token, body: try reportBody())
+            #expect(failed.status == 504)
+            #expect(simulator.heldEmergencyReports(pem: Self.pem).count == 4, "stored although the answer was a 504")
         }
     }
 
@@ -467,36 +636,44 @@ import Testing
 
     // MARK: - Offline periods and journal closes
 
-    @Test func offlinePeriodsAreAcceptedRefusedOrRejected() async throws {
+    @Test func offlineCommunicationsAreAcceptedConflictingOrRejected() async throws {
         try await withSimulator { simulator throws in
             let token = try await login(simulator)
-            let path = "/mf1/pems/\(Self.pem)/offline-period"
-            let body = #"{"start":"2026-11-21T17:00:00+01:00","end":"2026-11-21T19:30:00+01:00","reason":"MF2 outage"}"#
+            let path = "/mf1/pems/\(Self.pem)/communicate-offline"
+            let body = #"{"timestamp":"2026-11-21T17:00:00+01:00","reason":"until 2026-11-21T19:30:00+01:00"}"#
             let accepted = try await send(simulator, .POST, path, token: token, body: body)
             #expect(accepted.status == 202)
             #expect(accepted.text == "{}")
             #expect(
                 simulator.offlinePeriods(pem: Self.pem) == [
-                    .init(start: "2026-11-21T17:00:00+01:00", end: "2026-11-21T19:30:00+01:00", reason: "MF2 outage")
+                    .init(timestamp: "2026-11-21T17:00:00+01:00", reason: "until 2026-11-21T19:30:00+01:00")
                 ])
+            // The same instant again (another offset spelling) conflicts with the period A-Cube holds.
+            let again = #"{"timestamp":"2026-11-21T16:00:00Z","reason":"again"}"#
+            try expectProblem(
+                try await send(simulator, .POST, path, token: token, body: again), status: 409, instance: path)
 
-            simulator.refuseOfflinePeriods(1)
-            let refused = try await send(simulator, .POST, path, token: token, body: body)
-            try expectProblem(refused, status: 409, instance: path)
-            #expect(try refused.object()["detail"]?.stringValue == "overlapping offline period")
             simulator.refuseOfflinePeriods(1, status: 422, detail: "the period is in the future")
             let unprocessable = try await send(simulator, .POST, path, token: token, body: body)
             #expect(unprocessable.status == 422)
             #expect(unprocessable.text.contains("the period is in the future"))
 
-            let backwards = #"{"start":"2026-11-21T19:30:00+01:00","end":"2026-11-21T17:00:00","reason":""}"#
-            let invalid = try await send(simulator, .POST, path, token: token, body: backwards)
+            let old = #"{"start":"2026-11-21T19:30:00+01:00","end":"2026-11-21T20:00:00+01:00","reason":"x"}"#
+            let invalid = try await send(simulator, .POST, path, token: token, body: old)
             #expect(invalid.status == 422)
             let locs = try #require(try invalid.object()["detail"]?.arrayValue)
                 .compactMap { $0.objectValue?["loc"]?.arrayValue }
-            #expect(locs == [[.string("body"), .string("end")], [.string("body"), .string("reason")]])
+            #expect(locs == [[.string("body"), .string("timestamp")]], "\(invalid.text)")
+            let naive = #"{"timestamp":"2026-11-21T19:30:00","reason":"x"}"#
+            #expect(try await send(simulator, .POST, path, token: token, body: naive).status == 422)
+            let blank = #"{"timestamp":"2026-11-21T19:30:00+01:00","reason":" "}"#
+            #expect(try await send(simulator, .POST, path, token: token, body: blank).status == 422)
             #expect(simulator.offlinePeriods(pem: Self.pem).count == 1)
-            #expect(try await send(simulator, .POST, path, token: token, body: body).status == 202)
+
+            // The path Quadra used to call is not A-Cube's: it is gone.
+            let gone = "/mf1/pems/\(Self.pem)/offline-period"
+            try expectProblem(
+                try await send(simulator, .POST, gone, token: token, body: old), status: 404, instance: gone)
         }
     }
 
@@ -581,6 +758,8 @@ import Testing
             try Data(page.utf8).write(to: folder.appendingPathComponent("receipts-\(number).json"))
         }
         try Data("[]".utf8).write(to: folder.appendingPathComponent("emergency-reports.json"))
+        try Data(#"{"members":[{"uuid":"ready-1","type":"sale"}]}"#.utf8)
+            .write(to: folder.appendingPathComponent("receipts-ready-1.json"))
 
         let simulator = AcubeSimulator(email: Self.email, password: Self.password)
         try simulator.seed(fromNight: night)
@@ -591,6 +770,8 @@ import Testing
             #expect(try members(answer).map { $0["uuid"]?.stringValue } == ["r1", "r2", "r10"])
             let reports = try await send(simulator, .GET, "/mf2/pems/E003-000003/emergency-reports", token: token)
             #expect(reports.text == "[]")
+            let ready = try await send(simulator, .GET, "/mf1/pems/E003-000003/receipts?status=ready", token: token)
+            #expect(try members(ready).map { $0["uuid"]?.stringValue } == ["ready-1"])
         } catch {
             await simulator.shutdown()
             throw error

@@ -94,7 +94,7 @@ import Testing
         let bytes = try ReportXMLWriter.render(report)
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.contains("<inputs/>"))
-        #expect(text.components(separatedBy: "<finding ").count - 1 == 24)
+        #expect(text.components(separatedBy: "<finding ").count - 1 == 25)
         #expect(try validate(bytes).diagnostics == [])
     }
 

@@ -39,7 +39,7 @@ import Testing
             String($0.output.1)
         }
         #expect(enumerations == FindingCode.allCases.map(\.rawValue))
-        #expect(enumerations.count == 24)
+        #expect(enumerations.count == 25)
         for kind in InputKind.allCases {
             #expect(Schemas.reconciliation.contains(#"<xs:enumeration value="\#(kind.rawValue)"/>"#))
         }

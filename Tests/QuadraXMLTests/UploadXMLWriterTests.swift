@@ -10,6 +10,7 @@ import Testing
             pem: "E001-000001", fiscalDay: FiscalDay(year: 2026, month: 11, day: 21),
             datetime: "2026-11-21T20:40:30+01:00", documentsCount: 3, cashPaymentAmount: Money(cents: 1800),
             electronicPaymentAmount: Money(cents: 1000), ticketRestaurantPaymentAmount: Money(cents: 800),
+            ticketRestaurantQuantity: 2,
             entries: [
                 .init(
                     vatRateCode: try #require(VatCode("10.00")), gross: Money(cents: 450), vatAmount: Money(cents: 41),
@@ -29,6 +30,7 @@ import Testing
               <cash_payment_amount>18.00</cash_payment_amount>
               <electronic_payment_amount>10.00</electronic_payment_amount>
               <ticket_restaurant_payment_amount>8.00</ticket_restaurant_payment_amount>
+              <ticket_restaurant_quantity>2</ticket_restaurant_quantity>
               <entries>
                 <entry>
                   <vat_rate_code>10.00</vat_rate_code>
@@ -56,6 +58,6 @@ import Testing
         empty.entries = []
         let text = String(decoding: try UploadXMLWriter.render(empty), as: UTF8.self)
         #expect(text.hasSuffix("  <entries/>\n</emergency_report>\n"))
-        #expect(!text.contains("ticket_restaurant_quantity"))
+        #expect(text.contains("<ticket_restaurant_quantity>2</ticket_restaurant_quantity>"))
     }
 }
