@@ -72,12 +72,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "QuadraCoreTests", dependencies: ["QuadraCore"], resources: [.copy("Fixtures")]),
+        .target(name: "QuadraTestSupport", exclude: ["README.md"]),
+        .testTarget(
+            name: "QuadraCoreTests", dependencies: ["QuadraCore", "QuadraTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "QuadraXMLTests", dependencies: ["QuadraXML", "QuadraCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "QuadraServicesTests",
             dependencies: [
-                "QuadraServices", "QuadraSimulators", "QuadraCore",
+                "QuadraServices", "QuadraSimulators", "QuadraCore", "QuadraXML", "QuadraTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

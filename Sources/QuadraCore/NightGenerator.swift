@@ -30,6 +30,10 @@ public struct NightGenerator {
         public var orphansPerPem = 1
         /// Per POS line: a broken line.
         public var badLine = 0.0005
+        /// Share of offline sales paid with meal tickets (`ticket`), and of offline sales whose line has a natura
+        /// code (`N1`…`N6`) instead of 22.00: both 0 unless told, so the nights generated before stay byte for byte.
+        public var ticket = 0.0
+        public var natura = 0.0
 
         public init() {}
     }
@@ -74,7 +78,7 @@ public struct NightGenerator {
             let clientWindow = (dayStart + 2 * 3_600_000, dayStart + 2 * 3_600_000 + 1_800_000)
             let platformWindow = (dayStart + 8 * 3_600_000, dayStart + 9 * 3_600_000)
             var receipts: [String] = []
-            var registerRows: [(sale: String, at: Int64, payment: String, gross: String)] = []
+            var registerRows: [(sale: String, at: Int64, payment: String, gross: String, vat: String)] = []
             var clientSales = 0
             var offlineSales = 0
             for t in stride(from: p, to: settings.terminals, by: settings.pems) {
@@ -102,10 +106,15 @@ public struct NightGenerator {
                         expected[.inputRejected, default: 0] += 1
                     }
                     if inClient || inPlatform {
-                        // Offline: paid (cash, or an approved card), no receipt, maybe in the register.
+                        // Offline: paid (cash, tickets or an approved card), no receipt, maybe in the register.
                         let cash = random.chance(0.5)
-                        log.line(saleLine(at, terminal, sale, pem, total, cash ? "cash" : "electronic"))
-                        if !cash { approved(&log, at, terminal, sale, "\(sale)-1", cents) }
+                        let ticket = settings.ticket > 0 && random.chance(settings.ticket)
+                        let payment = ticket ? "ticket" : cash ? "cash" : "electronic"
+                        let vat =
+                            settings.natura > 0 && random.chance(settings.natura)
+                            ? "N\(random.next() % 6 + 1)" : "22.00"
+                        log.line(saleLine(at, terminal, sale, pem, total, payment, vat: vat))
+                        if payment == "electronic" { approved(&log, at, terminal, sale, "\(sale)-1", cents) }
                         let reason = inClient ? "unreachable" : "offline"
                         log.line(
                             "{\"ts\":\"\(iso(at + 2000))\",\"event\":\"receipt_failed\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\",\"pem\":\"\(pem)\",\"reason\":\"\(reason)\"}"
@@ -113,7 +122,7 @@ public struct NightGenerator {
                         if inClient { clientSales += 1 }
                         offlineSales += 1
                         if random.chance(settings.recorded) {
-                            registerRows.append((sale, at, cash ? "cash" : "electronic", total))
+                            registerRows.append((sale, at, payment, total, vat))
                             expected[.offlineRecordUnsubmitted, default: 0] += 1
                         } else {
                             expected[.offlineSaleNotRecorded, default: 0] += 1
@@ -222,11 +231,12 @@ public struct NightGenerator {
     private func iso(_ millis: Int64) -> String { FiscalTimeZone.rome.format(Instant(millis: millis)) }
 
     private func saleLine(
-        _ at: Int64, _ terminal: String, _ sale: String, _ pem: String, _ total: String, _ payment: String
+        _ at: Int64, _ terminal: String, _ sale: String, _ pem: String, _ total: String, _ payment: String,
+        vat: String = "22.00"
     )
         -> String
     {
-        "{\"ts\":\"\(iso(at))\",\"event\":\"sale\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\",\"pem\":\"\(pem)\",\"total\":\"\(total)\",\"payment\":\"\(payment)\",\"lines\":[{\"vat\":\"22.00\",\"gross\":\"\(total)\"}]}"
+        "{\"ts\":\"\(iso(at))\",\"event\":\"sale\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\",\"pem\":\"\(pem)\",\"total\":\"\(total)\",\"payment\":\"\(payment)\",\"lines\":[{\"vat\":\"\(vat)\",\"gross\":\"\(total)\"}]}"
     }
 
     private func request(_ at: Int64, _ terminal: String, _ sale: String, _ ref: String, _ cents: Int64) -> String {
@@ -275,14 +285,15 @@ public struct NightGenerator {
     }
 
     private func writeRegister(
-        _ rows: [(sale: String, at: Int64, payment: String, gross: String)], pem: String, xml: Bool, into directory: URL
+        _ rows: [(sale: String, at: Int64, payment: String, gross: String, vat: String)], pem: String, xml: Bool,
+        into directory: URL
     ) throws {
         if xml {
             var text =
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<emergencyRegister xmlns=\"urn:quadra:emergency-register:1\" pem=\"\(pem)\">\n"
             for row in rows {
                 text += "  <entry recordedAt=\"\(iso(row.at))\" sale=\"\(row.sale)\" payment=\"\(row.payment)\">\n"
-                text += "    <line vatRateCode=\"22.00\" gross=\"\(row.gross)\"/>\n  </entry>\n"
+                text += "    <line vatRateCode=\"\(row.vat)\" gross=\"\(row.gross)\"/>\n  </entry>\n"
             }
             try Data((text + "</emergencyRegister>\n").utf8).write(
                 to: directory.appendingPathComponent("emergency/\(pem).xml"))
@@ -293,7 +304,8 @@ public struct NightGenerator {
                     offsetSeconds: 3600)
                 let naive = local.prefix(19).replacingOccurrences(of: "T", with: " ")
                 text +=
-                    "\(pem);\(naive);\(row.sale);\(row.payment);22,00;\(row.gross.replacingOccurrences(of: ".", with: ","))\r\n"
+                    "\(pem);\(naive);\(row.sale);\(row.payment);\(row.vat.replacingOccurrences(of: ".", with: ","));"
+                    + "\(row.gross.replacingOccurrences(of: ".", with: ","))\r\n"
             }
             try Data(text.utf8).write(to: directory.appendingPathComponent("emergency/\(pem).csv"))
         }

@@ -25,6 +25,8 @@ public final class AcubeClient: Sendable {
     public let retryPolicy: AcubeRetryPolicy
 
     private let http: HTTPClient
+    /// The client of the mutual-TLS calls (notifications); `http` unless given.
+    private let mutualTLSHTTP: HTTPClient
     private let credentials: AcubeCredentials
     private let timeout: TimeAmount
     private let session = AcubeSession()
@@ -39,29 +41,44 @@ public final class AcubeClient: Sendable {
     /// page with fewer ids than asked, so a server that capped a larger page could end it early.
     static let reportPageLimit = 30
 
-    /// A client for `settings`, with the retry policy of `settings` (`maximumRetries`, default waits).
-    public convenience init(http: HTTPClient, settings: Configuration.AcubeSettings, credentials: AcubeCredentials) {
+    /// A client for `settings`, with the retry policy of `settings` (`maximumRetries`, default waits). The
+    /// notifications go through `mutualTLSHTTP` when given (`makeHTTPClient(settings:mutualTLS: true)`).
+    public convenience init(
+        http: HTTPClient, mutualTLSHTTP: HTTPClient? = nil, settings: Configuration.AcubeSettings,
+        credentials: AcubeCredentials
+    ) {
         self.init(
-            http: http, settings: settings, credentials: credentials, retryPolicy: AcubeRetryPolicy(settings: settings))
+            http: http, mutualTLSHTTP: mutualTLSHTTP, settings: settings, credentials: credentials,
+            retryPolicy: AcubeRetryPolicy(settings: settings))
     }
 
     /// A client with an explicit retry policy (tests use short waits).
     public init(
-        http: HTTPClient, settings: Configuration.AcubeSettings, credentials: AcubeCredentials,
-        retryPolicy: AcubeRetryPolicy
+        http: HTTPClient, mutualTLSHTTP: HTTPClient? = nil, settings: Configuration.AcubeSettings,
+        credentials: AcubeCredentials, retryPolicy: AcubeRetryPolicy
     ) {
         self.http = http
+        self.mutualTLSHTTP = mutualTLSHTTP ?? http
         self.settings = settings
         self.credentials = credentials
         self.retryPolicy = retryPolicy
         self.timeout = .seconds(max(1, settings.requestTimeoutSeconds))
     }
 
+    /// How long an idle mutual-TLS connection is kept: each PEM's certificate has its own connection (and TLS
+    /// context, with the system's roots loaded), used for that PEM's few notification pages only, so keeping them
+    /// would make memory grow with the number of PEMs rather than with the PEMs fetched at once.
+    static let mutualTLSIdleTimeout: TimeAmount = .milliseconds(500)
+
     /// The HTTP client A-Cube calls need: the system's roots plus `acube.ca_certificate` when set, and no redirect
-    /// followed (a redirect could carry the login elsewhere). Shut it down when done.
-    public static func makeHTTPClient(settings: Configuration.AcubeSettings) throws(AcubeError) -> HTTPClient {
+    /// followed (a redirect could carry the login elsewhere). With `mutualTLS`, for the notifications: idle
+    /// connections are closed at once. Shut it down when done.
+    public static func makeHTTPClient(settings: Configuration.AcubeSettings, mutualTLS: Bool = false) throws(AcubeError)
+        -> HTTPClient
+    {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        if mutualTLS { configuration.connectionPool = .init(idleTimeout: mutualTLSIdleTimeout) }
         if let ca = settings.caCertificate {
             guard FileManager.default.isReadableFile(atPath: ca) else {
                 throw AcubeError(
@@ -472,7 +489,7 @@ public final class AcubeClient: Sendable {
             if !body.isEmpty { request.headers.add(name: "Content-Type", value: "application/json") }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await http.execute(request, timeout: timeout)
+        let response = try await (tls == nil ? http : mutualTLSHTTP).execute(request, timeout: timeout)
         let collected = try await response.body.collect(upTo: Self.maximumBodyBytes)
         return Reply(
             status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))

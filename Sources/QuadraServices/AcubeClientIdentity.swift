@@ -48,15 +48,39 @@ public struct AcubeClientIdentity: Sendable {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateChain = chain.map { .certificate($0) }
         configuration.privateKey = .privateKey(key)
-        if let caCertificate { configuration.additionalTrustRoots = [.file(caCertificate)] }
         do {
-            // Building a context checks that the key belongs to the certificate.
-            _ = try NIOSSLContext(configuration: configuration)
+            // Building a context checks that the key belongs to the certificate (no roots: nothing else is needed).
+            var check = configuration
+            check.trustRoots = .certificates([])
+            _ = try NIOSSLContext(configuration: check)
         } catch {
             throw refused(
-                "the private key \(files.privateKey) does not belong to the certificate, or the CA file of "
-                    + "acube.ca_certificate cannot be read", files.certificate)
+                "the private key \(files.privateKey) does not belong to the certificate", files.certificate)
         }
+        configuration.trustRoots = SystemTrustRoots.shared.roots
+        if let caCertificate { configuration.additionalTrustRoots = [.file(caCertificate)] }
         return AcubeClientIdentity(pem: pem, tlsConfiguration: configuration)
+    }
+}
+
+/// The system's trust roots, read once: each PEM's certificate makes a TLS context of its own, and loading the
+/// system's CA bundle anew for each would cost time and memory per PEM. Where the bundle is not found where the TLS
+/// library looks for it, the library's own default applies.
+final class SystemTrustRoots: Sendable {
+    static let shared = SystemTrustRoots()
+
+    /// The same places the TLS library searches on Linux.
+    static let bundlePaths = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
+
+    let roots: NIOSSLTrustRoots
+
+    private init() {
+        for path in Self.bundlePaths where FileManager.default.isReadableFile(atPath: path) {
+            if let certificates = try? NIOSSLCertificate.fromPEMFile(path), !certificates.isEmpty {
+                roots = .certificates(certificates)
+                return
+            }
+        }
+        roots = .default
     }
 }

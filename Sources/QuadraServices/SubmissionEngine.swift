@@ -221,21 +221,13 @@ public struct SubmissionEngine: Sendable {
                 result.skipped.append("emergency report \(key.pem) \(key.day) (settled: report \(report.id))")
                 continue
             }
-            guard let listed = state.listed else {
+            guard let listed = state.listed, let snapshot = record.snapshot else {
+                let why =
+                    state.listed == nil
+                    ? "a merchant cannot list A-Cube's reports"
+                    : "no list of A-Cube's reports was kept when it was sent, so the list cannot settle it"
                 result.uncertain[SubmissionSubject(pem: pem, day: key.day)] =
-                    StateStore.unsettledDetail(record)
-                    + "; a merchant cannot list A-Cube's reports: check at A-Cube, then run `quadra reports record "
-                    + "--pem \(pem) --id ID --covers \(key.day)` if it is there, or `quadra reports not-filed --pem "
-                    + "\(pem) --day \(key.day)` if it is not"
-                state.blocked = "an earlier submission is not settled"
-                continue
-            }
-            guard let snapshot = record.snapshot else {
-                result.uncertain[SubmissionSubject(pem: pem, day: key.day)] =
-                    StateStore.unsettledDetail(record)
-                    + "; no list of A-Cube's reports was kept when it was sent, so it cannot be settled from the list: "
-                    + "check at A-Cube, then run `quadra reports record --pem \(pem) --id ID --covers \(key.day)` "
-                    + "or `quadra reports not-filed --pem \(pem) --day \(key.day)`"
+                    StateStore.unsettledDetail(record) + "; " + why + ": " + Self.operatorSteps(key)
                 state.blocked = "an earlier submission is not settled"
                 continue
             }
@@ -409,9 +401,13 @@ public struct SubmissionEngine: Sendable {
             + (client.canListReports
                 ? "; it is not settled from A-Cube's list yet: the next run with --submit settles it, and sends it "
                     + "again only if A-Cube still does not list it"
-                : "; a merchant cannot list A-Cube's reports: check at A-Cube, then run `quadra reports record --pem "
-                    + "\(key.pem) --id ID --covers \(key.day)` if it is there, or `quadra reports not-filed --pem "
-                    + "\(key.pem) --day \(key.day)` if it is not")
+                : "; a merchant cannot list A-Cube's reports: " + Self.operatorSteps(key))
+    }
+
+    /// What an operator does about a submission the list cannot settle.
+    static func operatorSteps(_ key: PemDay) -> String {
+        "check at A-Cube, then run `quadra reports record --pem \(key.pem) --id ID --covers \(key.day)` if it is "
+            + "there, or `quadra reports not-filed --pem \(key.pem) --day \(key.day)` if it is not"
     }
 
     static func seconds(_ duration: Duration) -> String {

@@ -104,13 +104,8 @@ struct FetchCommand: AsyncParsableCommand {
     static func fetch(
         settings: Configuration.AcubeSettings, credentials: AcubeCredentials, day: FiscalDay, timeZone: FiscalTimeZone
     ) async throws -> AcubeFetchResult {
-        let http: HTTPClient
-        do {
-            http = try AcubeClient.makeHTTPClient(settings: settings)
-        } catch {
-            throw UsageFailure(message: error.message)
-        }
-        let client = AcubeClient(http: http, settings: settings, credentials: credentials)
+        let connection = try AcubeConnection(settings: settings, credentials: credentials)
+        let client = connection.client
         let progress = Progress(label: "fetching from A-Cube")
         let (identities, problems) = AcubeFetcher.loadIdentities(pems: settings.pems, settings: settings)
         let fetcher = AcubeFetcher(
@@ -121,11 +116,11 @@ struct FetchCommand: AsyncParsableCommand {
             try await client.authenticate()
             let result = try await fetcher.fetch(pems: settings.pems, day: day)
             progress.finish()
-            try? await http.shutdown()
+            await connection.shutdown()
             return result
         } catch {
             progress.finish()
-            try? await http.shutdown()
+            await connection.shutdown()
             throw UsageFailure(message: "fetch failed, nothing was written: \(error)")
         }
     }

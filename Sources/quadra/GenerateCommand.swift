@@ -41,6 +41,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("orphans-per-pem"), help: "A-Cube receipts no POS event names, per PEM.")
     var orphansPerPem: Int = 1
     @Option(name: .customLong("bad-lines"), help: "Rate of broken POS lines.") var badLines: Double = 0.0005
+    @Option(help: "Share of offline sales paid with meal tickets.") var ticket: Double = 0
+    @Option(help: "Share of offline sales with a natura code (N1 to N6) instead of 22.00.") var natura: Double = 0
 
     func validate() throws {
         guard sales >= 1, pems >= 1, terminals >= pems else {
@@ -49,7 +51,8 @@ struct GenerateCommand: ParsableCommand {
         for (name, rate) in [
             ("crash", crash), ("decline", decline), ("override", override), ("double-charge", doubleCharge),
             ("receipt-missing", receiptMissing), ("client-outage", clientOutage), ("platform-outage", platformOutage),
-            ("incident", incident), ("recorded", recorded), ("bad-lines", badLines),
+            ("incident", incident), ("recorded", recorded), ("bad-lines", badLines), ("ticket", ticket),
+            ("natura", natura),
         ] where !(0...1).contains(rate) {
             throw ValidationError("--\(name): expected a rate from 0 to 1")
         }
@@ -72,6 +75,8 @@ struct GenerateCommand: ParsableCommand {
         settings.recorded = recorded
         settings.orphansPerPem = orphansPerPem
         settings.badLine = badLines
+        settings.ticket = ticket
+        settings.natura = natura
         let expected: [FindingCode: Int]
         do {
             expected = try NightGenerator(settings: settings).write(to: URL(fileURLWithPath: out))

@@ -225,23 +225,14 @@ struct NightPipeline {
     private mutating func submit(_ plan: SubmissionPlan, store: StateStore, credentials: AcubeCredentials) async throws
         -> SubmissionResult?
     {
-        let settings = options.configuration.acube
-        let http: HTTPClient
-        do {
-            http = try AcubeClient.makeHTTPClient(settings: settings)
-        } catch {
-            throw UsageFailure(message: error.message)
-        }
-        let client = AcubeClient(http: http, settings: settings, credentials: credentials)
-        var engine = SubmissionEngine(client: client, store: store, timeZone: options.timeZone, now: { Self.now() })
-        engine.resendAfter = .seconds(settings.requestTimeoutSeconds)
-        engine.concurrency = Int(clamping: settings.concurrency)
+        let connection = try AcubeConnection(settings: options.configuration.acube, credentials: credentials)
+        var engine = connection.engine(store: store, timeZone: options.timeZone)
         let progress = Progress(label: "submitting to A-Cube")
         engine.onStep = { progress.step($0) }
         defer { progress.finish() }
         do {
             let result = try await engine.submit(plan)
-            try? await http.shutdown()
+            await connection.shutdown()
             submissionSummary = Self.describe(result)
             if let failure = result.failure {
                 submissionFailure = failure
@@ -249,10 +240,10 @@ struct NightPipeline {
             }
             return result
         } catch let error as StateStoreError {
-            try? await http.shutdown()
+            await connection.shutdown()
             throw UsageFailure(message: "--state: \(error)")
         } catch {
-            try? await http.shutdown()
+            await connection.shutdown()
             submissionFailure = "\(error)"
             submissionSummary = ["Submission to A-Cube stopped; run again when A-Cube can be reached."]
             return nil

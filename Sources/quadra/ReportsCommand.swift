@@ -53,26 +53,15 @@ struct ReportsOptions: ParsableArguments {
     ) async throws -> T {
         let configuration = try ConfigurationLoader.load(config)
         let credentials = try given ?? NightPipeline.credentials()
-        let store: StateStore
-        do {
-            store = try StateStore(path: state)
-        } catch {
-            throw UsageFailure(message: "--state: \(error)")
-        }
-        let http: HTTPClient
-        do {
-            http = try AcubeClient.makeHTTPClient(settings: configuration.acube)
-        } catch {
-            throw UsageFailure(message: error.message)
-        }
-        let client = AcubeClient(http: http, settings: configuration.acube, credentials: credentials)
-        let registry = ReportRegistry(client: client, store: store, now: { NightPipeline.now() })
+        let store = try AcubeConnection.openStore(state)
+        let connection = try AcubeConnection(settings: configuration.acube, credentials: credentials)
+        let registry = ReportRegistry(client: connection.client, store: store, now: { NightPipeline.now() })
         do {
             let value = try await body(registry, configuration)
-            try? await http.shutdown()
+            await connection.shutdown()
             return value
         } catch {
-            try? await http.shutdown()
+            await connection.shutdown()
             if error is ExitCode || error is UsageFailure { throw error }
             throw UsageFailure(message: "\(error)")
         }

@@ -51,28 +51,15 @@ struct SubmitCommand: AsyncParsableCommand {
             return
         }
         let credentials = try NightPipeline.credentials()
-        let store: StateStore
-        do {
-            store = try StateStore(path: state)
-        } catch {
-            throw UsageFailure(message: "--state: \(error)")
-        }
-        let http: HTTPClient
-        do {
-            http = try AcubeClient.makeHTTPClient(settings: configuration.acube)
-        } catch {
-            throw UsageFailure(message: error.message)
-        }
-        let client = AcubeClient(http: http, settings: configuration.acube, credentials: credentials)
-        var engine = SubmissionEngine(client: client, store: store, timeZone: zone, now: { NightPipeline.now() })
-        engine.resendAfter = .seconds(configuration.acube.requestTimeoutSeconds)
-        engine.concurrency = Int(clamping: configuration.acube.concurrency)
+        let store = try AcubeConnection.openStore(state)
+        let connection = try AcubeConnection(settings: configuration.acube, credentials: credentials)
+        let engine = connection.engine(store: store, timeZone: zone)
         let result: SubmissionResult
         do {
             result = try await engine.submitUploadFiles(files)
-            try? await http.shutdown()
+            await connection.shutdown()
         } catch {
-            try? await http.shutdown()
+            await connection.shutdown()
             throw UsageFailure(message: "submission to A-Cube stopped: \(error)")
         }
         for line in NightPipeline.describe(result) {

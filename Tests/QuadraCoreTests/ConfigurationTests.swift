@@ -17,6 +17,18 @@ import Testing
         #expect(configuration.acube.role == .supplier)
         #expect(configuration.acube.pems == ["E001-000001", "E001-000002"])
         #expect(configuration.acube.pathPrefix == "pems")
+        #expect(configuration.acube.concurrency == 4)
+        #expect(configuration.acube.effectiveMTLSBaseURL == "https://ereceipts-it-sandbox.acubeapi.com:444")
+        let folder = Self.sample.deletingLastPathComponent().path
+        #expect(
+            configuration.acube.certificates["E001-000002"]
+                == .init(
+                    certificate: folder + "/certificates/E001-000002.crt",
+                    privateKey: folder + "/certificates/E001-000002.key"))
+        for files in configuration.acube.certificates.values {
+            #expect(FileManager.default.fileExists(atPath: files.certificate))
+            #expect(FileManager.default.fileExists(atPath: files.privateKey))
+        }
     }
 
     @Test func anEmptyFileGivesTheDefaults() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import QuadraTestSupport
 import Testing
 
 @testable import QuadraCore
@@ -346,35 +347,6 @@ import Testing
 
     // MARK: - Against Python's jsonschema
 
-    /// A Python program that prints, for each `{"schema", "instance"}` case, 1 when valid and 0 when not.
-    static let pythonProgram = #"""
-        import json, sys
-        try:
-            import jsonschema, rfc3339_validator
-            from referencing import Registry
-            from referencing.jsonschema import DRAFT202012
-        except ImportError as error:
-            sys.exit(f"missing Python package ({error}): pip install jsonschema rfc3339-validator")
-        with open(sys.argv[1], encoding="utf-8") as file:
-            document = json.load(file)
-        with open(sys.argv[2], encoding="utf-8") as file:
-            cases = json.load(file)
-        base = "https://quadra.invalid/acube-openapi-subset.json"
-        registry = Registry().with_resource(base, DRAFT202012.create_resource(document))
-        checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-        validators = {}
-        def validator(name):
-            if name not in validators:
-                schema = {"$ref": base + "#/components/schemas/" + name}
-                validators[name] = jsonschema.Draft202012Validator(schema, registry=registry, format_checker=checker)
-            return validators[name]
-        probe = validator("E-Receipt_IT_API_PEMStatusOfflineRequest")
-        if probe.is_valid({"timestamp": "2026-11-21T19:02:00", "reason": "x"}) or not probe.is_valid(
-                {"timestamp": "2026-11-21T19:02:00Z", "reason": "x"}):
-            sys.exit("jsonschema does not check format date-time: pip install jsonschema rfc3339-validator")
-        print("".join("1" if validator(case["schema"]).is_valid(case["instance"]) else "0" for case in cases))
-        """#
-
     @Test func verdictsEqualPythonJsonschemaOnGeneratedBodies() throws {
         let document = try Self.template()
         let schema = try JSONSchema(document: document)
@@ -412,39 +384,13 @@ import Testing
 
     /// Python's verdicts (true for valid), or nil after recording why Python could not give them.
     static func pythonVerdicts(_ cases: [(name: String, instance: JSONValue)]) throws -> [Bool]? {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-schema-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let casesURL = directory.appendingPathComponent("cases.json")
-        let errorsURL = directory.appendingPathComponent("stderr.txt")
-        let rendered = cases.map {
-            #"{"schema":"# + JSONText.quoted($0.name) + #","instance":"# + BodyGenerator.render($0.instance) + "}"
-        }
-        try Data(("[" + rendered.joined(separator: ",\n") + "]").utf8).write(to: casesURL)
-        try Data().write(to: errorsURL)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", pythonProgram, templateURL.path, casesURL.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorsURL)
-        let hint = "the differential test needs python3 with jsonschema: pip install jsonschema rfc3339-validator"
         do {
-            try process.run()
-        } catch {
-            Issue.record("cannot start python3 (\(error)); \(hint)")
+            return try PythonJSONSchema.verdicts(
+                document: templateURL, cases: cases.map { ($0.name, BodyGenerator.render($0.instance)) })
+        } catch let failure as PythonJSONSchema.Failure {
+            Issue.record("\(failure)")
             return nil
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-            Issue.record("python3 failed with status \(process.terminationStatus): \(errors)\n\(hint)")
-            return nil
-        }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.map { $0 == "1" }
     }
 }
 

@@ -205,7 +205,8 @@ import Testing
     @Test func killedWhileThePostIsInFlightThenRerunSubmitsExactlyOnce() async throws {
         let simulator = try await Self.startAcube()
         defer { Task { await simulator.shutdown() } }
-        let root = try Self.workspace(simulator, timeout: 2)
+        // A long request timeout first: the early rerun below comes well within it, however busy the machine.
+        let root = try Self.workspace(simulator, timeout: 60)
         simulator.holdNextUploads(1, milliseconds: 20_000)
         let process = Process()
         process.executableURL = QuadraBinary.executable
@@ -234,8 +235,15 @@ import Testing
         // (The killed POST left no record: the simulator logs a request when it answers it.)
         #expect(simulator.requests.filter { $0.path.hasSuffix("upload-emergency-report") }.isEmpty)
 
-        // Once the request timeout has passed, the list still shows nothing new: it did not land, so it is sent.
-        let wait = 2.2 - Date().timeIntervalSince(killedAt)
+        // Once the request timeout has passed (now 1 s), the list still shows nothing new: it did not land, so it
+        // is sent.
+        let config = root.appendingPathComponent("quadra.toml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try Data(
+            text.replacingOccurrences(of: "request_timeout_seconds = 60", with: "request_timeout_seconds = 1").utf8
+        )
+        .write(to: config)
+        let wait = 1.2 - Date().timeIntervalSince(killedAt)
         if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
         let rerun = try await Self.run(root, ["--submit"])
         #expect(rerun.status == 1, "\(rerun.stderr)")

@@ -683,6 +683,27 @@ import Testing
         #expect(!reason.contains("retr"))
     }
 
+    @Test func aRedirectIsNeverFollowedSoTheLoginNeverLeavesForAnotherHost() async throws {
+        let elsewhere = LoopbackHTTPServer { _ in .respond(.json(200, #"{"token":"stolen-token-from-elsewhere"}"#)) }
+        try await elsewhere.start()
+        let redirecting = LoopbackHTTPServer { request in
+            .respond(LoopbackHTTPResponse(status: 307, headers: ["Location": elsewhere.baseURL + request.path]))
+        }
+        try await redirecting.start()
+        var settings = Self.settings(baseURL: redirecting.baseURL)
+        settings.caCertificate = nil
+        let http = try AcubeClient.makeHTTPClient(settings: settings)
+        let client = AcubeClient(
+            http: http, settings: settings, credentials: AcubeCredentials(email: Self.email, password: Self.password),
+            retryPolicy: Self.policy(retries: 0))
+        let error = await #expect(throws: AcubeError.self) { try await client.authenticate() }
+        try await http.shutdown()
+        await redirecting.shutdown()
+        await elsewhere.shutdown()
+        #expect(error?.kind == .refused(status: 307))
+        #expect(elsewhere.maximumConcurrentRequests == 0, "the other host never saw the credentials")
+    }
+
     // MARK: - Policy, messages and credentials
 
     @Test func retryAfterIsHonouredAndCapped() {
