@@ -425,6 +425,20 @@ import Testing
         }
     }
 
+    @Test func anAcubeUnavailableThroughEveryRetryStopsSubmittingAsAFailure() async throws {
+        try await Self.withAcube { setup in
+            try await setup.client.authenticate()
+            setup.simulator.respond503(times: 1_000, retryAfterSeconds: 0)
+            let plan = SubmissionPlan(uploads: [Self.upload()], offlinePeriods: [Self.window], journalCloses: [Self.key])
+            let result = try await setup.engine.submit(plan)
+            let failure = try #require(result.failure)
+            #expect(failure.contains("503 Service Unavailable"))
+            #expect(Self.uploads(setup.simulator) == 0)
+            #expect(setup.simulator.offlinePeriods(pem: Self.pem).isEmpty)
+            #expect(try setup.store.submission(Self.key) == nil, "nothing begun")
+        }
+    }
+
     @Test func refusedCredentialsStopBeforeAnythingIsRecorded() async throws {
         let simulator = AcubeSimulator(email: "ops@example.com", password: "right")
         try simulator.seed(fromNight: AcubeClientTests.sampleNight)
