@@ -44,10 +44,17 @@ struct StateLifecycle<Key, Record>: Sendable {
     func begin(_ database: SQLiteDatabase, _ key: Key, extra: [SQLiteValue], at: Instant, store: StateStore) throws
         -> Record
     {
+        try claim(database, key, extra: extra, at: at, store: store).record
+    }
+
+    /// `begin`, saying whether this call made the record (false: one was there already, and is returned).
+    func claim(_ database: SQLiteDatabase, _ key: Key, extra: [SQLiteValue], at: Instant, store: StateStore) throws
+        -> (record: Record, inserted: Bool)
+    {
         try database.transaction {
-            if let existing = try one(database, key, store: store) { return existing }
+            if let existing = try one(database, key, store: store) { return (existing, false) }
             try database.run(insert, keyValues(key) + extra + [.integer(at.millis), .integer(at.millis)])
-            return try stored(database, key, store: store)
+            return (try stored(database, key, store: store), true)
         }
     }
 
@@ -85,6 +92,20 @@ struct StateLifecycle<Key, Record>: Sendable {
             if current.isSuccessful {
                 throw refusal(key, current: current, asked: "send it again", store: store)
             }
+            try database.run(restart, extra + [.integer(at.millis)] + keyValues(key))
+            return try stored(database, key, store: store)
+        }
+    }
+
+    /// Records `key` as pending again only when its status is one of `from` (compare and set in one transaction);
+    /// nil when it is not, and nothing changes.
+    func reclaim(
+        _ database: SQLiteDatabase, _ key: Key, from: Set<SubmissionStatus>, extra: [SQLiteValue], at: Instant,
+        store: StateStore
+    ) throws -> Record? {
+        try database.transaction {
+            let existing = try stored(database, key, store: store)
+            guard from.contains(status(existing)), !status(existing).isSuccessful else { return nil }
             try database.run(restart, extra + [.integer(at.millis)] + keyValues(key))
             return try stored(database, key, store: store)
         }

@@ -70,6 +70,31 @@ extension StateStore {
         }
     }
 
+    /// Records the submission for `key` as pending, with the list taken before it and when it is sent, only if no
+    /// record of it exists: the caller may send it only when this returns a record. Nil means another run (or an
+    /// earlier one) holds a record of it: look at that before anything is sent.
+    public func claimSubmission(
+        _ key: PemDay, bodySHA256: String, snapshot: [String]?, sentAt: Instant, at: Instant
+    ) throws -> SubmissionRecord? {
+        try withDatabase("record the emergency report submission for \(key.pem) \(key.day)") { database in
+            let claimed = try StateTables.submission.claim(
+                database, key, extra: Self.submissionExtra(bodySHA256, snapshot, sentAt), at: at, store: self)
+            return claimed.inserted ? claimed.record : nil
+        }
+    }
+
+    /// Records a refused or not-filed submission as pending again, with the body and list about to be sent, only if it
+    /// is still in one of those states (compare and set): nil when another run changed it meanwhile.
+    public func reclaimSubmission(
+        _ key: PemDay, bodySHA256: String, snapshot: [String]?, sentAt: Instant, at: Instant
+    ) throws -> SubmissionRecord? {
+        try withDatabase("record the new emergency report submission for \(key.pem) \(key.day)") { database in
+            try StateTables.submission.reclaim(
+                database, key, from: [.rejected, .notFiled], extra: Self.submissionExtra(bodySHA256, snapshot, sentAt),
+                at: at, store: self)
+        }
+    }
+
     /// An operator's word that an unsettled submission never reached A-Cube: it becomes `not_filed`, and a later
     /// run may send it again. Refused for a submission A-Cube holds.
     @discardableResult

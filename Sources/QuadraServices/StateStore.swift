@@ -20,6 +20,8 @@ public final class StateStore: @unchecked Sendable {
     public let path: String
     private let database: SQLiteDatabase
     private let lock = NSLock()
+    /// The run's hold on the store, for a store opened with `exclusive`.
+    private var runLock: StateStoreLock?
 
     /// How long a write waits for another process holding the file.
     static let busyTimeoutMilliseconds: Int32 = 5000
@@ -28,6 +30,18 @@ public final class StateStore: @unchecked Sendable {
     /// a Quadra state store, or whose schema is newer than this code knows.
     public convenience init(path: String) throws {
         try self.init(path: path, mode: .readWriteCreate)
+    }
+
+    /// Opens the state store at `path` for this run alone: takes its lock first (waiting up to `wait`), and keeps it
+    /// until the store is released. A second run on the same store gets a `.locked` error naming the first.
+    public static func exclusive(path: String, wait: Duration = .zero, createIfMissing: Bool = true) throws
+        -> StateStore?
+    {
+        if !createIfMissing, !FileManager.default.fileExists(atPath: path) { return nil }
+        let hold = try StateStoreLock.acquire(statePath: path, wait: wait)
+        let store = try StateStore(path: path, mode: createIfMissing ? .readWriteCreate : .readWrite)
+        store.runLock = hold
+        return store
     }
 
     /// Opens an existing state store; nil when no file is at `path` (offline runs must not create one).

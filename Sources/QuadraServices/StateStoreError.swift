@@ -16,6 +16,8 @@ public struct StateStoreError: Error, CustomStringConvertible, Sendable, Hashabl
         case refusedChange
         /// A row holds a value this quadra cannot read (the file was edited by hand).
         case invalidData
+        /// Another run holds the state store's lock.
+        case locked
     }
 
     /// The state store file.

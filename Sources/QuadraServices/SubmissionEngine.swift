@@ -346,10 +346,15 @@ public struct SubmissionEngine: Sendable {
         }
         onStep?(name)
         let sentAt = now()
-        if existing == nil {
-            try store.beginSubmission(key, bodySHA256: sha, snapshot: snapshot, sentAt: sentAt, at: sentAt)
-        } else {
-            try store.restartSubmission(key, bodySHA256: sha, snapshot: snapshot, sentAt: sentAt, at: sentAt)
+        // Claimed in one transaction: a record another run made meanwhile is never sent over.
+        let claimed =
+            existing == nil
+            ? try store.claimSubmission(key, bodySHA256: sha, snapshot: snapshot, sentAt: sentAt, at: sentAt)
+            : try store.reclaimSubmission(key, bodySHA256: sha, snapshot: snapshot, sentAt: sentAt, at: sentAt)
+        guard claimed != nil else {
+            result.skipped.append(name + " (not sent: another run recorded it meanwhile)")
+            state.blocked = "another run is submitting for \(key.pem)"
+            return
         }
         switch await client.submitEmergencyReport(pem: key.pem, body: body) {
         case .accepted(let id?, _):

@@ -27,10 +27,16 @@ struct AcubeConnection {
         try? await mutualTLSHTTP.shutdown()
     }
 
-    /// Opens (or creates) the state store at `path`; a failure is a usage failure naming `--state`.
-    static func openStore(_ path: String) throws -> StateStore {
+    /// Opens (or creates) the state store at `path` for this run alone, waiting up to `wait` for another run's lock;
+    /// a failure is a usage failure naming `--state` (exit 2).
+    static func openStore(_ path: String, wait: Duration = .zero) throws -> StateStore {
         do {
-            return try StateStore(path: path)
+            guard let store = try StateStore.exclusive(path: path, wait: wait) else {
+                throw UsageFailure(message: "--state: \(path): no such state store")
+            }
+            return store
+        } catch let failure as UsageFailure {
+            throw failure
         } catch {
             throw UsageFailure(message: "--state: \(error)")
         }

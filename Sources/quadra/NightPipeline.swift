@@ -25,6 +25,8 @@ struct NightPipeline {
         var offline: Bool
         var submit: Bool
         var statePath: String
+        /// How long to wait for another run's hold on the state store.
+        var lockWait: Duration = .zero
         var configuration: Configuration
         /// A-Cube's credentials; nil reads them from the environment when submitting.
         var credentials: AcubeCredentials? = nil
@@ -177,7 +179,8 @@ struct NightPipeline {
         do {
             // An offline run that submits nothing only reads a store that exists; it never creates one.
             return options.offline && !options.submit
-                ? try StateStore.openExisting(path: options.statePath) : try StateStore(path: options.statePath)
+                ? try StateStore.openExisting(path: options.statePath)
+                : try StateStore.exclusive(path: options.statePath, wait: options.lockWait)
         } catch {
             throw UsageFailure(message: "--state: \(error)")
         }

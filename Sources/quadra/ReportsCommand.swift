@@ -41,19 +41,21 @@ struct ReportsOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The SQLite state store.", valueName: "FILE"))
     var state: String = "quadra-state.sqlite"
 
+    @OptionGroup var lock: LockOptions
+
     /// Opens the store and a client, runs `body` with the registry, and always shuts the client down.
     func withRegistry<T>(_ body: (ReportRegistry, Configuration) async throws -> T) async throws -> T {
-        try await Self.withRegistry(config: config, state: state, body)
+        try await Self.withRegistry(config: config, state: state, wait: lock.wait, body)
     }
 
     /// `withRegistry` for the configuration file `config` and the state store `state`.
     static func withRegistry<T>(
-        config: String, state: String, credentials given: AcubeCredentials? = nil,
+        config: String, state: String, wait: Duration = .zero, credentials given: AcubeCredentials? = nil,
         _ body: (ReportRegistry, Configuration) async throws -> T
     ) async throws -> T {
         let configuration = try ConfigurationLoader.load(config)
         let credentials = try given ?? NightPipeline.credentials()
-        let store = try AcubeConnection.openStore(state)
+        let store = try AcubeConnection.openStore(state, wait: wait)
         let connection = try AcubeConnection(settings: configuration.acube, credentials: credentials)
         let registry = ReportRegistry(client: connection.client, store: store, now: { NightPipeline.now() })
         do {
@@ -212,7 +214,7 @@ struct ReportsNotFiledCommand: AsyncParsableCommand {
             throw UsageFailure(message: "--day: expected a day like 2026-11-21, found \"\(day)\"")
         }
         do {
-            guard let store = try StateStore.openExisting(path: state) else {
+            guard let store = try StateStore.exclusive(path: state, createIfMissing: false) else {
                 throw UsageFailure(message: "--state: \(state): no such state store")
             }
             try ReportRegistry.notFiled(store: store, pem: pem, day: fiscalDay, note: note, at: NightPipeline.now())

@@ -63,6 +63,8 @@ struct RunCommand: AsyncParsableCommand {
             """, valueName: "MB"))
     var partitionMb = 4
 
+    @OptionGroup var lock: LockOptions
+
     @OptionGroup var clock: ClockOptions
 
     @OptionGroup var output: OutputOptions
@@ -80,7 +82,8 @@ struct RunCommand: AsyncParsableCommand {
         var pipeline = NightPipeline(
             options: .init(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
-                pinned: pinned, offline: offline, submit: submit, statePath: state, configuration: configuration,
+                pinned: pinned, offline: offline, submit: submit, statePath: state, lockWait: lock.wait,
+                configuration: configuration,
                 workers: jobs ?? ParallelWork.defaultWorkers, partitionBytes: partitionMb << 20, logger: logger))
         let status = try await pipeline.run()
         throw ExitCode(status)

@@ -41,6 +41,24 @@ struct ClockOptions: ParsableArguments {
     }
 }
 
+/// How long a command waits for another run's hold on the state store.
+struct LockOptions: ParsableArguments {
+    @Option(
+        name: .customLong("wait-for-lock"),
+        help: ArgumentHelp(
+            "Seconds to wait while another run uses the state store (default 0: exit 2 at once).",
+            valueName: "SECONDS"))
+    var waitForLock: Int = 0
+
+    func validate() throws {
+        guard (0...86_400).contains(waitForLock) else {
+            throw ValidationError("--wait-for-lock: expected seconds from 0 to 86400")
+        }
+    }
+
+    var wait: Duration { .seconds(waitForLock) }
+}
+
 /// The libxml2 register reader, offered to the core's night reader.
 struct LibXMLRegisterReader: RegisterXMLReading {
     func readRegister(url: URL, displayPath: String, timeZone: FiscalTimeZone) -> RegisterReadResult {

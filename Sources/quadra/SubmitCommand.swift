@@ -36,6 +36,8 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The output folder of a run or a preparation.", valueName: "OUT"))
     var out: String
 
+    @OptionGroup var lock: LockOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -51,7 +53,7 @@ struct SubmitCommand: AsyncParsableCommand {
             return
         }
         let credentials = try NightPipeline.credentials()
-        let store = try AcubeConnection.openStore(state)
+        let store = try AcubeConnection.openStore(state, wait: lock.wait)
         let connection = try AcubeConnection(settings: configuration.acube, credentials: credentials)
         let engine = connection.engine(store: store, timeZone: zone)
         let result: SubmissionResult

@@ -350,6 +350,31 @@ import Testing
         #expect(run.stdout.contains("Baseline: 1 report A-Cube held before Quadra"), "shown in the summary")
     }
 
+    @Test func twoSubmittingRunsStartedTogetherNeverSendAnythingTwice() async throws {
+        for trial in 0..<8 {
+            let simulator = try await Self.startAcube()
+            // A slow A-Cube, so the two runs overlap for certain.
+            simulator.delayEveryRequest(milliseconds: 60)
+            let root = try Self.workspace(simulator)
+            async let first = Self.run(root, ["--submit"], out: "a")
+            async let second = Self.run(root, ["--submit"], out: "b")
+            let results = try await [first, second]
+            await simulator.shutdown()
+            #expect(Self.reportsPerDay(simulator) == ["2026-11-21": 1], "trial \(trial)")
+            #expect(simulator.journalCloses(pem: Self.pem) == 1, "trial \(trial)")
+            #expect(simulator.offlinePeriods(pem: Self.pem).count == 1, "trial \(trial)")
+            let statuses = results.map(\.status).sorted()
+            #expect(statuses == [1, 2] || statuses == [1, 1], "trial \(trial): \(statuses)")
+            for (result, out) in zip(results, ["a", "b"]) where result.status == 2 {
+                #expect(result.stderr.contains("another quadra run is using the state store"), "\(result.stderr)")
+                #expect(result.stdout.isEmpty)
+                #expect(
+                    !FileManager.default.fileExists(atPath: root.appendingPathComponent(out).path),
+                    "the refused run wrote nothing")
+            }
+        }
+    }
+
     // MARK: - Other commands and failures
 
     @Test func submitSendsPreparedUploadsOnceAndARefusalIsReported() async throws {

@@ -367,6 +367,46 @@ import Testing
         #expect(refusedNotFiled?.kind == .refusedChange)
     }
 
+    @Test func aSubmissionIsClaimedOnceAndReclaimedOnlyFromAFinalState() throws {
+        let directory = try StateTestDirectory()
+        defer { directory.remove() }
+        let first = try StateStore(path: directory.file("state.sqlite"))
+        let second = try StateStore(path: directory.file("state.sqlite"))
+        let key = PemDay(pem: "E1", day: Self.day)
+        let claimed = try first.claimSubmission(key, bodySHA256: "a", snapshot: ["7"], sentAt: Self.t0, at: Self.t0)
+        #expect(claimed?.snapshot == ["7"])
+        #expect(
+            try second.claimSubmission(key, bodySHA256: "b", snapshot: [], sentAt: Self.t0, at: Self.t0) == nil,
+            "another connection cannot claim it again")
+        #expect(
+            try second.reclaimSubmission(key, bodySHA256: "b", snapshot: [], sentAt: Self.t0, at: Self.t0) == nil,
+            "nor take over a pending one")
+        try first.finishSubmission(key, status: .rejected, acubeId: nil, detail: "422", at: Self.t0)
+        let again = try second.reclaimSubmission(key, bodySHA256: "b", snapshot: ["7", "8"], sentAt: Self.t0, at: Self.t0)
+        #expect(again?.status == .pending && again?.bodySHA256 == "b" && again?.snapshot == ["7", "8"])
+        #expect(try first.reclaimSubmission(key, bodySHA256: "c", snapshot: [], sentAt: Self.t0, at: Self.t0) == nil)
+    }
+
+    @Test func oneRunAtATimeHoldsTheStoresLock() throws {
+        let directory = try StateTestDirectory()
+        defer { directory.remove() }
+        let path = directory.file("state.sqlite")
+        let holder = StoreHolder(try StateStore.exclusive(path: path))
+        #expect(holder.isHolding)
+        let refused = #expect(throws: StateStoreError.self) { try StateStore.exclusive(path: path) }
+        #expect(refused?.kind == .locked)
+        #expect(refused?.message.contains("another quadra run is using the state store (process \(getpid()) since") == true)
+        #expect(refused?.message.contains("--wait-for-lock") == true)
+        // A reader that only looks (an offline run) does not need the lock.
+        #expect(try StateStore.openExisting(path: path) != nil)
+        // Released with the store; a waiting run gets it as soon as it is free.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { holder.release() }
+        let waited = try StateStore.exclusive(path: path, wait: .seconds(20))
+        #expect(waited != nil)
+        #expect(!holder.isHolding)
+        #expect(try StateStore.exclusive(path: directory.file("missing.sqlite"), createIfMissing: false) == nil)
+    }
+
     @Test func aVersion1StoreIsMigratedKeepingEverySubmission() throws {
         let directory = try StateTestDirectory()
         defer { directory.remove() }
@@ -661,4 +701,16 @@ import Testing
         }
         close(descriptor)
     }
+}
+
+/// A state store another thread lets go of.
+final class StoreHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var store: StateStore?
+
+    init(_ store: StateStore?) { self.store = store }
+
+    var isHolding: Bool { lock.withLock { store != nil } }
+
+    func release() { lock.withLock { store = nil } }
 }
