@@ -18,6 +18,14 @@ public final class SpiceHTTPClient: SpiceRecovering {
         self.timeout = .seconds(requestTimeoutSeconds)
     }
 
+    /// The HTTP client Spice calls need: no redirect is followed, so an answer always comes from the terminal's own
+    /// Spice (a redirect to another origin could hand Quadra someone else's "approved"). Shut it down when done.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     /// Characters left as they are in a query value; everything else is percent-encoded.
     private static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -190,7 +190,7 @@ struct NightPipeline {
         RecoveryOutcome]
     {
         let spice = options.configuration.spice
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = SpiceHTTPClient.makeHTTPClient()
         let client = SpiceHTTPClient(
             http: http, posName: spice.posName, posVersion: spice.posVersion,
             requestTimeoutSeconds: spice.requestTimeoutSeconds)

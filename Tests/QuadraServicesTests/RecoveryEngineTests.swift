@@ -31,7 +31,7 @@ import Testing
     ) async throws -> T {
         let simulator = SpiceSimulator(script: script)
         try await simulator.start()
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = SpiceHTTPClient.makeHTTPClient()
         let client = SpiceHTTPClient(http: http, posName: "QuadraTest", posVersion: "9.9", requestTimeoutSeconds: 2)
         do {
             let result = try await body(simulator, client)
@@ -43,6 +43,28 @@ import Testing
             await simulator.shutdown()
             throw error
         }
+    }
+
+    @Test func aRedirectToAnotherOriginIsNeverFollowed() async throws {
+        let elsewhere = LoopbackHTTPServer { _ in
+            .respond(.json(200, #"{"Response":{"success":true,"purchase_amount":1250,"pos_ref_id":"r-1"}}"#))
+        }
+        try await elsewhere.start()
+        let redirecting = LoopbackHTTPServer { request in
+            .respond(LoopbackHTTPResponse(status: 302, headers: ["Location": elsewhere.baseURL + request.uri]))
+        }
+        try await redirecting.start()
+        let http = SpiceHTTPClient.makeHTTPClient()
+        let client = SpiceHTTPClient(http: http, posName: "QuadraTest", posVersion: "9.9", requestTimeoutSeconds: 2)
+        let exchange = await client.ask(baseURL: redirecting.baseURL, kind: .purchase, posRefId: "r-1")
+        try await http.shutdown()
+        await redirecting.shutdown()
+        await elsewhere.shutdown()
+        guard case .retry = exchange.answer else {
+            Issue.record("a redirect is no answer, got \(exchange.answer)")
+            return
+        }
+        #expect(elsewhere.maximumConcurrentRequests == 0, "the other origin was never asked")
     }
 
     @Test func thePosQuitAndSpiceKnowsTheResult() async throws {

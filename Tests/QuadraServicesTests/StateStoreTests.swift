@@ -382,7 +382,8 @@ import Testing
             try second.reclaimSubmission(key, bodySHA256: "b", snapshot: [], sentAt: Self.t0, at: Self.t0) == nil,
             "nor take over a pending one")
         try first.finishSubmission(key, status: .rejected, acubeId: nil, detail: "422", at: Self.t0)
-        let again = try second.reclaimSubmission(key, bodySHA256: "b", snapshot: ["7", "8"], sentAt: Self.t0, at: Self.t0)
+        let again = try second.reclaimSubmission(
+            key, bodySHA256: "b", snapshot: ["7", "8"], sentAt: Self.t0, at: Self.t0)
         #expect(again?.status == .pending && again?.bodySHA256 == "b" && again?.snapshot == ["7", "8"])
         #expect(try first.reclaimSubmission(key, bodySHA256: "c", snapshot: [], sentAt: Self.t0, at: Self.t0) == nil)
     }
@@ -395,7 +396,8 @@ import Testing
         #expect(holder.isHolding)
         let refused = #expect(throws: StateStoreError.self) { try StateStore.exclusive(path: path) }
         #expect(refused?.kind == .locked)
-        #expect(refused?.message.contains("another quadra run is using the state store (process \(getpid()) since") == true)
+        #expect(
+            refused?.message.contains("another quadra run is using the state store (process \(getpid()) since") == true)
         #expect(refused?.message.contains("--wait-for-lock") == true)
         // A reader that only looks (an offline run) does not need the lock.
         #expect(try StateStore.openExisting(path: path) != nil)

@@ -429,7 +429,8 @@ import Testing
         try await Self.withAcube { setup in
             try await setup.client.authenticate()
             setup.simulator.respond503(times: 1_000, retryAfterSeconds: 0)
-            let plan = SubmissionPlan(uploads: [Self.upload()], offlinePeriods: [Self.window], journalCloses: [Self.key])
+            let plan = SubmissionPlan(
+                uploads: [Self.upload()], offlinePeriods: [Self.window], journalCloses: [Self.key])
             let result = try await setup.engine.submit(plan)
             let failure = try #require(result.failure)
             #expect(failure.contains("503 Service Unavailable"))
