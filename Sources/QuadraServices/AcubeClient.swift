@@ -214,7 +214,7 @@ public final class AcubeClient: Sendable {
         let path = "/mf2/\(pemSegment(pem))/emergency-reports"
         let size = reportPageSize
         let bytes = try await read(path, query: [("page", String(page)), ("itemsPerPage", String(size))])
-        guard let list = AcubeReportList.parse(bytes, page: page, requestedSize: size) else {
+        guard let list = AcubeReportList.parse(bytes, requestedSize: size) else {
             throw failure(
                 .badResponse,
                 "A-Cube answered GET \(path) (page \(page)) with something that is not a list of emergency reports "
@@ -292,7 +292,7 @@ public final class AcubeClient: Sendable {
     private func read(
         _ path: String, query: [(String, String)], base: String? = nil, tls: TLSConfiguration? = nil
     ) async throws(AcubeError) -> [UInt8] {
-        let url = (base ?? (Self.trimmed(settings.baseURL) + path)) + Self.queryString(query)
+        let url = base.map { $0 + Self.queryString(query) } ?? apiURL(path, query: query)
         let what = "GET \(path)"
         switch await perform(.GET, url, body: nil, authorized: true, retry: .read, tls: tls) {
         case .loginFailed(let error):

@@ -129,25 +129,10 @@ public struct AcubeFetcher: Sendable {
                         + "its notifications (platform outages) were not read")
             }
         }
-        let limit = max(1, Int(clamping: client.settings.concurrency))
-        var fetched: [PemFetch?] = Array(repeating: nil, count: unique.count)
+        let fetched: [PemFetch]
         do {
-            try await withThrowingTaskGroup(of: (Int, PemFetch).self) { group in
-                var next = 0
-                func start() {
-                    guard next < unique.count else { return }
-                    let index = next
-                    let pem = unique[index]
-                    next += 1
-                    group.addTask {
-                        (index, try await fetchOne(pem: pem, day: day, journals: journals, supplier: supplier))
-                    }
-                }
-                for _ in 0..<min(limit, unique.count) { start() }
-                while let (index, one) = try await group.next() {
-                    fetched[index] = one
-                    start()
-                }
+            fetched = try await BoundedConcurrency.map(unique, limit: Int(clamping: client.settings.concurrency)) {
+                pem in try await fetchOne(pem: pem, day: day, journals: journals, supplier: supplier)
             }
         } catch let error as AcubeError {
             throw error
@@ -155,7 +140,6 @@ public struct AcubeFetcher: Sendable {
             throw AcubeError(kind: .unreachable, message: "the fetch stopped: \(error)")
         }
         for (pem, one) in zip(unique, fetched) {
-            guard let one else { continue }
             result.files += one.files
             result.fetchedKinds[pem] = one.kinds
         }

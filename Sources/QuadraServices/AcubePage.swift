@@ -125,7 +125,7 @@ public struct AcubeReportList: Sendable, Hashable {
     /// Reads one page: a JSON array of `{"id","closed_at"}` (or a page whose `members` holds them). There is more
     /// when the page holds at least `requestedSize` items. Nil when the body is neither, or an item has no id (an
     /// id that cannot be read could hide a report, and the list must be whole to be trusted).
-    public static func parse(_ bytes: [UInt8], page: Int = 1, requestedSize: Int = Int.max) -> AcubeReportList? {
+    public static func parse(_ bytes: [UInt8], requestedSize: Int = Int.max) -> AcubeReportList? {
         guard let root = try? JSONParser.parse(bytes) else { return nil }
         let items: [JSONValue]
         switch root {

@@ -33,6 +33,7 @@ public struct ReportRegistry: Sendable {
     /// A-Cube's reports of each PEM beside what the store knows.
     public func reports(pems: [String]) async throws -> [PemReports] {
         var all: [PemReports] = []
+        let submissions = try store.submissions()
         for pem in pems {
             let known = try store.knownReports(pem: pem)
             let byId = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -42,7 +43,7 @@ public struct ReportRegistry: Sendable {
                 listed = ids.map { ($0, byId[$0]) }
             }
             let listedIds = Set((listed ?? []).map(\.id))
-            let unsettled = try store.submissions().filter { $0.key.pem == pem && $0.status.isUnsettled }
+            let unsettled = submissions.filter { $0.key.pem == pem && $0.status.isUnsettled }
             all.append(
                 PemReports(
                     pem: pem, listed: listed,

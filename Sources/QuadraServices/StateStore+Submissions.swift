@@ -195,15 +195,9 @@ extension StateStore {
                     message: "emergency report \(id) of \(pem) holds origin '\(originText)', which this quadra does "
                         + "not know")
             }
-            let day = try statement.optionalText(at: 3).map { text in
-                guard let day = FiscalDay.parse(text) else {
-                    throw StateStoreError(
-                        path: store.path, kind: .invalidData,
-                        message: "emergency report \(id) of \(pem) holds the fiscal day '\(text)', which is not a "
-                            + "YYYY-MM-DD date")
-                }
-                return day
-            }
+            let day =
+                statement.isNull(at: 3)
+                ? nil : try StateTables.day(statement, at: 3, noun: "emergency report \(id)", pem: pem, store: store)
             reports.append(
                 KnownReport(
                     pem: pem, id: id, origin: origin, day: day, note: statement.optionalText(at: 4),

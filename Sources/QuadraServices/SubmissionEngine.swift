@@ -86,6 +86,8 @@ public struct SubmissionEngine: Sendable {
         var journalCloses: [FiscalDay] = []
         /// Report ids the night's exports describe (they carry the `datetime` that says what they cover).
         var describedIds: Set<String> = []
+        /// The PEM's submissions an earlier run left unsettled, read once for every PEM when the run starts.
+        var unsettled: [SubmissionRecord] = []
     }
 
     /// Submits the plan. Throws only when the state store fails or the login is refused before anything was sent;
@@ -119,35 +121,18 @@ public struct SubmissionEngine: Sendable {
     /// Adds the PEMs the store holds unsettled submissions for, then works through every PEM.
     private func run(_ plan: [String: PemWork]) async throws -> SubmissionResult {
         var work = plan
-        for record in try store.submissions() where record.status.isUnsettled && work[record.key.pem] == nil {
-            work[record.key.pem] = PemWork(pem: record.key.pem)
+        for record in try store.submissions() where record.status.isUnsettled {
+            work[record.key.pem, default: PemWork(pem: record.key.pem)].unsettled.append(record)
         }
         var result = SubmissionResult()
         guard !work.isEmpty else { return result }
         // Refused credentials or an unreachable A-Cube stop here, before anything is recorded as pending.
         try await client.authenticate()
-        let pems = work.keys.sorted()
         let stop = StopSignal()
-        let limit = max(1, concurrency)
-        var parts: [SubmissionResult?] = Array(repeating: nil, count: pems.count)
-        try await withThrowingTaskGroup(of: (Int, SubmissionResult).self) { group in
-            var next = 0
-            func start() {
-                guard next < pems.count, let one = work[pems[next]] else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, try await submit(one, stop: stop)) }
-            }
-            for _ in 0..<min(limit, pems.count) { start() }
-            while let (index, part) = try await group.next() {
-                parts[index] = part
-                if let failure = part.failure { stop.stop(failure) }
-                start()
-            }
+        let parts = try await BoundedConcurrency.map(work.keys.sorted().compactMap { work[$0] }, limit: concurrency) {
+            one in try await submit(one, stop: stop)
         }
-        for part in parts {
-            if let part { result.merge(part) }
-        }
+        for part in parts { result.merge(part) }
         return result
     }
 
@@ -158,8 +143,10 @@ public struct SubmissionEngine: Sendable {
             result.skipped.append("everything for \(work.pem) (not sent: submission stopped)")
             return result
         }
+        // Whatever happens to this PEM, a failure stops the PEMs not started yet.
+        defer { if let failure = result.failure { stop.stop(failure) } }
         var reports = ReportState(pem: work.pem, described: work.describedIds)
-        try await settle(&reports, into: &result)
+        try await settle(work.unsettled, &reports, into: &result)
         for upload in work.uploads.sorted(by: { $0.day < $1.day }) {
             try await submitReport(PemDay(pem: work.pem, day: upload.day), body: upload.body, &reports, stop, &result)
         }
@@ -198,9 +185,10 @@ public struct SubmissionEngine: Sendable {
 
     /// Lists A-Cube's ids, settles what earlier runs left unsettled, and blocks the PEM's reports when A-Cube holds
     /// a report the store never recorded.
-    private func settle(_ state: inout ReportState, into result: inout SubmissionResult) async throws {
+    private func settle(
+        _ unsettled: [SubmissionRecord], _ state: inout ReportState, into result: inout SubmissionResult
+    ) async throws {
         let pem = state.pem
-        let unsettled = try store.submissions().filter { $0.key.pem == pem && $0.status.isUnsettled }
         if client.canListReports {
             do {
                 state.listed = try await client.emergencyReportIds(pem: pem)
@@ -210,8 +198,7 @@ public struct SubmissionEngine: Sendable {
                 return
             }
         }
-        try refreshKnown(&state)
-        let covering = try store.knownReports(pem: pem)
+        let covering = try refreshKnown(&state)
         for record in unsettled {
             let key = record.key
             if let report = covering.first(where: { $0.day == key.day }) {
@@ -283,9 +270,13 @@ public struct SubmissionEngine: Sendable {
         state.blocked = "A-Cube holds a report the state store never recorded"
     }
 
-    /// The ids the store knows for the PEM, with the ones the night's exports describe.
-    private func refreshKnown(_ state: inout ReportState) throws {
-        state.known = Set(try store.knownReports(pem: state.pem).map(\.id)).union(state.described)
+    /// The ids the store knows for the PEM, with the ones the night's exports describe; returns the store's
+    /// reports.
+    @discardableResult
+    private func refreshKnown(_ state: inout ReportState) throws -> [KnownReport] {
+        let reports = try store.knownReports(pem: state.pem)
+        state.known = Set(reports.map(\.id)).union(state.described)
+        return reports
     }
 
     private func submitReport(
