@@ -204,6 +204,10 @@ extension CSVRegisterReader {
                 reject(line: line, "missing pem: expected the PEM serial number like E001-000001, found an empty field")
                 return
             }
+            guard PEMSerial.isValid(pem) else {
+                reject(line: line, PEMSerial.rejection(of: pem, in: "pem"))
+                return
+            }
             let recordedAtText = parser.withValue(of: fields[columns.recordedAt]) { Array($0) }
             guard let timestamp = TimestampParser.parse(bytes: recordedAtText) else {
                 reject(

@@ -128,6 +128,7 @@ public struct Configuration: Sendable, Hashable {
                         "expected acube.certificates.<PEM> = { certificate = \"FILE\", private_key = \"FILE\" }")
                 }
                 let pem = entry.path[2]
+                guard PEMSerial.isValid(pem) else { throw field.fail(PEMSerial.rejection(of: pem, in: "PEM")) }
                 let path = try field.path(relativeTo: folder)
                 var parts = certificateParts[pem] ?? (nil, nil, entry.line)
                 if entry.path[3] == "certificate" { parts.certificate = path } else { parts.privateKey = path }
@@ -166,7 +167,13 @@ public struct Configuration: Sendable, Hashable {
                 }
                 configuration.acube.pathPrefix = prefix
             case "acube.merchant_uuid": configuration.acube.merchantUUID = try field.nonEmptyString()
-            case "acube.pems": configuration.acube.pems = try field.stringArray()
+            case "acube.pems":
+                let pems = try field.stringArray()
+                // A serial names the folder `quadra fetch` writes (`acube/<PEM>/`) and the A-Cube paths.
+                if let bad = pems.first(where: { !PEMSerial.isValid($0) }) {
+                    throw field.fail(PEMSerial.rejection(of: bad, in: "PEM"))
+                }
+                configuration.acube.pems = pems
             case "acube.page_size": configuration.acube.pageSize = try field.integer(1...1000)
             case "acube.request_timeout_seconds": configuration.acube.requestTimeoutSeconds = try field.integer(1...600)
             case "acube.maximum_retries": configuration.acube.maximumRetries = try field.integer(0...20)
@@ -199,7 +206,7 @@ public struct Configuration: Sendable, Hashable {
         } catch {
             throw ConfigurationError(
                 file: url.path, line: nil, key: nil,
-                message: "cannot read the configuration: \(error.localizedDescription)")
+                message: "cannot read the configuration: \(SystemErrorText.describe(error))")
         }
         return try parse(text, file: url.path)
     }

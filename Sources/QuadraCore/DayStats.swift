@@ -1,14 +1,15 @@
-/// The figures of one (PEM, fiscal day) for the accountants' summary.
+/// The figures of one (PEM, fiscal day) for the accountants' summary. Amounts are `MoneyTotal`s: a day of any size
+/// adds up without overflow.
 public struct DayStats: Sendable, Hashable {
     public var key: PemDay
     public var sales = 0
-    public var salesAmount = Money.zero
+    public var salesAmount = MoneyTotal.zero
     public var paid = 0
-    public var paidAmount = Money.zero
+    public var paidAmount = MoneyTotal.zero
     public var receipted = 0
-    public var receiptedAmount = Money.zero
+    public var receiptedAmount = MoneyTotal.zero
     public var offline = 0
-    public var offlineAmount = Money.zero
+    public var offlineAmount = MoneyTotal.zero
     /// Whether an emergency report covers the day (submitted, or listed by A-Cube).
     public var covered = false
     /// Findings of this PEM and day, by severity.

@@ -34,6 +34,15 @@ public struct FiscalDay: Sendable, Hashable, Comparable, CustomStringConvertible
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The first and last dates Quadra reads. Reports write dates as XML Schema `xs:date` and uploads name files by
+    /// them, so every date must stay within years 0001–9999 after any offset or time zone moves it (less than two
+    /// days either way): the first and last two days of that range are refused as well.
+    public static let earliest = FiscalDay(year: 1, month: 1, day: 3)
+    public static let latest = FiscalDay(year: 9999, month: 12, day: 29)
+
+    /// A real date from `earliest` to `latest`: what readers accept.
+    public var isReadable: Bool { isValid && !(self < Self.earliest) && !(Self.latest < self) }
+
     /// A real date of the proleptic Gregorian calendar.
     public var isValid: Bool {
         guard (1...12).contains(month), day >= 1 else { return false }
@@ -64,6 +73,6 @@ public struct FiscalDay: Sendable, Hashable, Comparable, CustomStringConvertible
             let d = TimestampParser.number(bytes, 8, 2)
         else { return nil }
         let date = FiscalDay(year: y, month: m, day: d)
-        return date.isValid ? date : nil
+        return date.isReadable ? date : nil
     }
 }

@@ -121,7 +121,9 @@ extension JSONSchema {
                 guard bytes.count > 10, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") else {
                     return false
                 }
-                return TimestampParser.parseAbsolute(text) != nil
+                let parsed = bytes.withUnsafeBufferPointer { TimestampParser.parse(bytes: $0, anyDate: true) }
+                if case .absolute = parsed { return true }
+                return false
             case .uuid:
                 guard bytes.count == 36 else { return false }
                 return bytes.indices.allSatisfy { index in

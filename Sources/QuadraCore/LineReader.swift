@@ -174,21 +174,36 @@ struct LineSplitter {
 // MARK: - Files
 
 /// A file opened read-only with POSIX calls: no Foundation `Data` per chunk.
-struct POSIXFile {
+public struct POSIXFile {
     let path: String
     private let descriptor: Int32
 
-    /// Opens `url` for reading; throws `FileReadError` naming the path.
+    /// Opens `url` for reading; throws `FileReadError` naming the path. Only a regular file (or a link to one) is
+    /// opened: the open does not block (a FIFO with no writer would hang the night), and anything that is not a
+    /// regular file is refused before a byte is read.
     init(url: URL) throws {
         path = url.path
         let fd = url.withUnsafeFileSystemRepresentation { name -> Int32 in
             guard let name else { return -1 }
-            return open(name, O_RDONLY | O_CLOEXEC)
+            return open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         }
         guard fd >= 0 else {
             throw FileReadError(path: path, reason: "cannot open the file: \(Self.lastError())")
         }
+        if let kind = Self.notRegular(descriptor: fd) {
+            Self.close(fd)
+            throw FileReadError(path: path, reason: "not a regular file (\(kind)): not read")
+        }
+        // Reads of a regular file never block anyway; the flag is cleared so they are plain reads.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         descriptor = fd
+    }
+
+    /// What the open descriptor is when it is not a regular file (`a folder`, `a FIFO`…); nil for a regular file.
+    public static func notRegular(descriptor: Int32) -> String? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return "cannot be examined: \(lastError())" }
+        return FileKind(mode: info.st_mode).notRegularDescription
     }
 
     /// Fills `buffer` as far as one `read` goes; 0 at the end of the file.
@@ -220,7 +235,9 @@ struct POSIXFile {
         }
     }
 
-    func close() {
+    func close() { Self.close(descriptor) }
+
+    private static func close(_ descriptor: Int32) {
         #if canImport(Darwin)
             _ = Darwin.close(descriptor)
         #elseif canImport(Glibc)
@@ -230,8 +247,8 @@ struct POSIXFile {
         #endif
     }
 
-    /// Reads the whole file at `url`; throws `FileReadError` naming the path.
-    static func readAll(url: URL) throws -> [UInt8] {
+    /// Reads the whole file at `url` (a regular file only); throws `FileReadError` naming the path.
+    public static func readAll(url: URL) throws -> [UInt8] {
         let file = try POSIXFile(url: url)
         defer { file.close() }
         return try file.readAll()

@@ -6,6 +6,24 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static let zero = Money(cents: 0)
 
+    /// The largest amount read from any input: 99,999,999,999.99 euros. A bigger one rejects its record, so that
+    /// every sum of a night's amounts is far from the 64-bit limit; the sums are checked all the same
+    /// (`adding(_:)`), and an overflow rejects the record that caused it, never the night.
+    public static let largestInput = Money(cents: 9_999_999_999_999)
+
+    /// Whether `text` is a plain decimal amount refused only for having more whole digits than `largestInput`.
+    public static func isTooLarge<S: StringProtocol>(_ text: S) -> Bool {
+        let whole = text.utf8.prefix { $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: ",") }
+        return whole.count > 11 && whole.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// `self + other`, or nil when the sum does not fit in 64 bits.
+    @inline(__always)
+    public func adding(_ other: Money) -> Money? {
+        let (sum, overflow) = cents.addingReportingOverflow(other.cents)
+        return overflow ? nil : Money(cents: sum)
+    }
+
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.cents < rhs.cents }
     public static func + (lhs: Money, rhs: Money) -> Money { Money(cents: lhs.cents + rhs.cents) }
     public static func - (lhs: Money, rhs: Money) -> Money { Money(cents: lhs.cents - rhs.cents) }
@@ -21,7 +39,8 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Parses a decimal string of euros exactly: `12`, `12.5`, `12.50`; with `allowComma`, also `12,50`.
-    /// More than two decimals are accepted only when the extra digits are zeros. Returns nil otherwise.
+    /// More than two decimals are accepted only when the extra digits are zeros; at most 11 digits of whole euros
+    /// (`largestInput`). Returns nil otherwise.
     public static func parse<S: StringProtocol>(_ text: S, allowComma: Bool = false) -> Money? {
         parse(utf8: text.utf8, allowComma: allowComma)
     }
@@ -39,7 +58,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         var units: Int64 = 0
         var unitDigits = 0
         while index != bytes.endIndex, let digit = Self.digit(bytes[index]) {
-            if unitDigits >= 15 { return nil }
+            if unitDigits >= 11 { return nil }
             units = units * 10 + digit
             unitDigits += 1
             index = bytes.index(after: index)

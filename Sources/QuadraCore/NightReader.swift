@@ -50,8 +50,8 @@ public struct NightReader: Sendable {
         }
         var inputs = NightInputs()
         // One task per PEM folder, then one per register file, on several threads; merged in that order.
-        let pems = try subdirectories(in: directory, "acube")
-        let registers = try files(in: directory, "emergency")
+        let pems = try pemFolders(in: directory, &inputs)
+        let registers = try files(in: directory, "emergency", &inputs)
         let reader = self
         let acubeFolder = directory.appendingPathComponent("acube")
         let registerFolder = directory.appendingPathComponent("emergency")
@@ -72,7 +72,9 @@ public struct NightReader: Sendable {
             inputs.diagnostics.append(contentsOf: part.diagnostics)
             inputs.files.append(contentsOf: part.files)
         }
-        let posNames = try files(in: directory, "pos").filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.gz") }
+        let posNames = try files(in: directory, "pos", &inputs).filter {
+            $0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.gz")
+        }
         try readPosLogs(directory.appendingPathComponent("pos"), posNames, &inputs)
         inputs.files.sort { $0.path < $1.path }
         inputs.diagnostics.sort { $0.location < $1.location }
@@ -179,7 +181,7 @@ public struct NightReader: Sendable {
                 diagnostics: [
                     Diagnostic(
                         location: SourceLocation(file: displayPath),
-                        message: "the file could not be read: \(error); it was skipped", wholeFile: true)
+                        message: "the file could not be read: \(error.reason); it was skipped", wholeFile: true)
                 ])
         }
     }
@@ -269,39 +271,75 @@ public struct NightReader: Sendable {
     private func rejectUnreadable(
         _ displayPath: String, kind: InputKind, _ error: any Error, _ inputs: inout NightInputs
     ) {
+        // The location names the file (relative to the night); the reason never repeats the absolute path.
+        let reason = (error as? FileReadError)?.reason ?? "\(error)"
         inputs.diagnostics.append(
             Diagnostic(
                 location: SourceLocation(file: displayPath),
-                message: "the file could not be read: \(error); it was skipped", wholeFile: true))
+                message: "the file could not be read: \(reason); it was skipped", wholeFile: true))
         inputs.files.append(
             InputFileRecord(path: displayPath, kind: kind, sha256: "", bytes: 0, recordsRead: 0, recordsRejected: 1))
     }
 
-    /// Regular files of `directory/sub`, sorted by name; none when the folder is missing.
-    private func files(in directory: URL, _ sub: String) throws -> [String] {
-        try entries(in: directory, sub).filter { !$0.isDirectory }.map(\.name)
+    /// One entry of a night folder, with what it is (links followed); a nil kind when it cannot be examined.
+    struct FolderEntry {
+        var name: String
+        var kind: FileKind?
     }
 
-    private func subdirectories(in directory: URL, _ sub: String) throws -> [String] {
-        try entries(in: directory, sub).filter(\.isDirectory).map(\.name)
-    }
-
-    private func entries(in directory: URL, _ sub: String) throws -> [(name: String, isDirectory: Bool)] {
+    /// The entries of `directory/sub` (hidden ones left out), sorted by name; none when the folder is missing.
+    private func entries(in directory: URL, _ sub: String) throws -> [FolderEntry] {
         let folder = directory.appendingPathComponent(sub)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
-        else { return [] }
+        guard FileKind.of(path: folder.path) == .directory else { return [] }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         } catch {
-            throw NightReadError(message: "\(folder.path): the folder cannot be read: \(error.localizedDescription)")
+            throw NightReadError(message: "\(folder.path): the folder cannot be read (permissions?)")
         }
         return names.filter { !$0.hasPrefix(".") }.sorted().map { name in
-            var childIsDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(
-                atPath: folder.appendingPathComponent(name).path, isDirectory: &childIsDirectory)
-            return (name, childIsDirectory.boolValue)
+            FolderEntry(name: name, kind: FileKind.of(path: folder.appendingPathComponent(name).path))
         }
+    }
+
+    /// The regular files of `sub` (`pos`, `emergency`); every other entry there (a folder, a FIFO, a device, a
+    /// dangling link) is reported and never opened, so no entry can hang the night or be skipped unseen.
+    private func files(in directory: URL, _ sub: String, _ inputs: inout NightInputs) throws -> [String] {
+        var names: [String] = []
+        for entry in try entries(in: directory, sub) {
+            let problem: String
+            switch entry.kind {
+            case .regular:
+                names.append(entry.name)
+                continue
+            case .directory:
+                problem = "a folder: only the files directly in \(sub)/ are read, so nothing in it was read"
+            case .some(let kind):
+                problem = "not a regular file (\(kind.notRegularDescription ?? "not a file")): not read"
+            case nil:
+                problem = "cannot be examined (a dangling link, or no permission): not read"
+            }
+            inputs.diagnostics.append(
+                Diagnostic(location: SourceLocation(file: "\(sub)/\(entry.name)"), message: problem, wholeFile: true))
+        }
+        return names
+    }
+
+    /// The PEM folders of `acube/`. A folder whose name is not a PEM serial (`PEMSerial`) is reported and not read:
+    /// its name would become part of paths and A-Cube URLs. Files directly in `acube/` are not exports: ignored.
+    private func pemFolders(in directory: URL, _ inputs: inout NightInputs) throws -> [String] {
+        var pems: [String] = []
+        for entry in try entries(in: directory, "acube") where entry.kind == .directory {
+            if PEMSerial.isValid(entry.name) {
+                pems.append(entry.name)
+            } else {
+                inputs.diagnostics.append(
+                    Diagnostic(
+                        location: SourceLocation(file: "acube/\(entry.name)"),
+                        message: PEMSerial.rejection(of: entry.name, in: "folder name") + "; the folder was not read",
+                        wholeFile: true))
+            }
+        }
+        return pems
     }
 }

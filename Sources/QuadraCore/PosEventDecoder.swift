@@ -45,7 +45,7 @@ public enum PosEventDecoder {
             }
             event = .sale(
                 SaleEvent(
-                    at: at, pem: try reader.nonEmptyString("pem"), total: total,
+                    at: at, pem: try reader.pem("pem"), total: total,
                     payment: try reader.enumeration("payment", PaymentMethod.self), lines: lines))
         case "payment_request":
             event = .paymentRequest(
@@ -62,14 +62,14 @@ public enum PosEventDecoder {
         case "receipt_issued":
             event = .receiptIssued(
                 ReceiptIssuedEvent(
-                    at: at, pem: try reader.nonEmptyString("pem"),
+                    at: at, pem: try reader.pem("pem"),
                     receiptUuid: try reader.nonEmptyString("receiptUuid").lowercased(),
                     documentNumber: try reader.documentNumber("documentNumber"),
                     total: try reader.positiveMoney("total")))
         default:  // receipt_failed
             event = .receiptFailed(
                 ReceiptFailedEvent(
-                    at: at, pem: try reader.nonEmptyString("pem"),
+                    at: at, pem: try reader.pem("pem"),
                     reason: try reader.enumeration("reason", ReceiptFailureReason.self)))
         }
         return PosRecord(terminal: terminal, sale: sale, event: event)
@@ -98,6 +98,15 @@ struct FieldReader {
     func nonEmptyString(_ key: String) throws(Rejection) -> String {
         let text = try string(key)
         guard !text.isEmpty else { throw Rejection(message: "bad \"\(key)\": expected a non-empty string, found \"\"") }
+        return text
+    }
+
+    /// A PEM serial number (`PEMSerial`): it becomes part of output paths, so nothing else passes.
+    func pem(_ key: String) throws(Rejection) -> String {
+        let text = try nonEmptyString(key)
+        guard PEMSerial.isValid(text) else {
+            throw Rejection(message: PEMSerial.rejection(of: text, in: "\"\(key)\""))
+        }
         return text
     }
 
@@ -133,7 +142,9 @@ struct FieldReader {
         }
         guard let money = Money.parse(text), money.cents > 0 else {
             throw Rejection(
-                message: "bad \"\(key)\": expected a decimal amount above zero like \"12.50\", found \"\(text)\"")
+                message: Money.isTooLarge(text)
+                    ? "bad \"\(key)\": expected at most \(Money.largestInput), found \"\(text)\""
+                    : "bad \"\(key)\": expected a decimal amount above zero like \"12.50\", found \"\(text)\"")
         }
         return money
     }
@@ -142,6 +153,10 @@ struct FieldReader {
         let value = try required(key)
         guard let cents = value.int64Value, cents >= 0 else {
             throw badType(key, "a whole number of cents", value)
+        }
+        guard cents <= Money.largestInput.cents else {
+            throw Rejection(
+                message: "bad \"\(key)\": expected at most \(Money.largestInput.cents) cents, found \(cents)")
         }
         return Money(cents: cents)
     }

@@ -138,7 +138,7 @@ extension PosLineScanner {
             switch eventName {
             case .sale:
                 guard let total = positiveMoney(fields.total), let lines = saleLines(fields.lines),
-                    let pem = nonEmptyBytes(fields.pem), let payment = paymentMethod(fields.payment)
+                    let pem = pemBytes(fields.pem), let payment = paymentMethod(fields.payment)
                 else { return false }
                 var sum: Int64 = 0
                 for line in lines {
@@ -168,7 +168,7 @@ extension PosLineScanner {
                     at: at, posRefId: posRefId, success: success, amount: amount, userOverride: userOverride ?? false,
                     hostResponseText: hostResponseText, &out)
             case .receiptIssued:
-                guard let pem = nonEmptyBytes(fields.pem), let receiptUuid = nonEmptyBytes(fields.receiptUuid),
+                guard let pem = pemBytes(fields.pem), let receiptUuid = nonEmptyBytes(fields.receiptUuid),
                     let documentNumber = documentNumber(fields.documentNumber), let total = positiveMoney(fields.total)
                 else { return false }
                 start = SpillEncoder.begin(
@@ -183,7 +183,7 @@ extension PosLineScanner {
                         at: at, pem: pem, uuid: receiptUuid, documentNumber: documentNumber, total: total, &out)
                 }
             case .receiptFailed:
-                guard let pem = nonEmptyBytes(fields.pem), let reason = failureReason(fields.reason)
+                guard let pem = pemBytes(fields.pem), let reason = failureReason(fields.reason)
                 else { return false }
                 start = SpillEncoder.begin(
                     tag: .receiptFailed, file: file, line: line, terminal: terminal, sale: sale, into: &out)
@@ -205,6 +205,12 @@ extension PosLineScanner {
         /// A non-empty string's bytes (printable ASCII, checked by the scan).
         func nonEmptyBytes(_ span: Span) -> UnsafeBufferPointer<UInt8>? {
             guard span.kind == .string, span.end > span.start else { return nil }
+            return bytes(span)
+        }
+
+        /// A PEM serial's bytes (`PEMSerial`).
+        func pemBytes(_ span: Span) -> UnsafeBufferPointer<UInt8>? {
+            guard span.kind == .string, PEMSerial.isValid(bytes(span)) else { return nil }
             return bytes(span)
         }
 
@@ -253,7 +259,7 @@ extension PosLineScanner {
                 guard !overflow, !carry else { return nil }
                 value = next
             }
-            return Money(cents: value)
+            return value <= Money.largestInput.cents ? Money(cents: value) : nil
         }
 
         func optionalCents(_ span: Span) -> Money?? {

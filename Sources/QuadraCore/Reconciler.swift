@@ -131,10 +131,9 @@ public struct Reconciler: Sendable {
         evaluateMissingAcubeData(salesWithoutAcube)
         evaluateRejectedSubmissions()
         evaluateUncertainSubmissions()
-        for diagnostic in diagnostics { findings.append(Self.inputRejected(diagnostic)) }
-        let uploads = UploadBuilder.build(
-            items: inputs.registers.map { UploadItem(entry: $0) } + offlineSales, timeZone: zone,
-            isCovered: { index.isCovered($0) })
+        let items = UploadBuilder.checked(inputs.registers.map { UploadItem(entry: $0) } + offlineSales)
+        for diagnostic in diagnostics + items.rejected { findings.append(Self.inputRejected(diagnostic)) }
+        let uploads = UploadBuilder.build(items: items.kept, timeZone: zone, isCovered: { index.isCovered($0) })
         let unique = findings.deduplicatedInReportOrder()
         return Reconciliation(
             findings: unique,
@@ -177,7 +176,9 @@ public struct Reconciler: Sendable {
         var grossBySale: [SaleDay: Money] = [:]
         for entry in inputs.registers {
             guard let saleId = entry.sale else { continue }
-            grossBySale[SaleDay(pem: entry.pem, sale: saleId, day: entry.fiscalDay), default: .zero] += entry.gross
+            let key = SaleDay(pem: entry.pem, sale: saleId, day: entry.fiscalDay)
+            // A sum that would overflow leaves the row out of it: the row is rejected when the uploads are built.
+            if let sum = (grossBySale[key] ?? .zero).adding(entry.gross) { grossBySale[key] = sum }
         }
         for entry in inputs.registers {
             let pemDay = PemDay(pem: entry.pem, day: entry.fiscalDay)

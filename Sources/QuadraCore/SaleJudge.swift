@@ -148,14 +148,22 @@ struct SaleJudge: Sendable {
         }
         if let firstApproved, !moreApproved.isEmpty {
             let approved = [firstApproved] + moreApproved
-            let extra = moreApproved.reduce(Money.zero) { $0 + ($1.amount ?? .zero) }
+            var extra: Money? = .zero
+            for item in moreApproved { extra = extra?.adding(item.amount ?? .zero) }
+            if extra == nil, let source = sale.saleSource ?? sale.attempts.first?.responseSource {
+                findings.append(
+                    Reconciler.inputRejected(
+                        Diagnostic(
+                            location: source,
+                            message: "the approved amounts of sale \(sale.saleId) add up to more than can be counted")))
+            }
             let list = approved.map {
                 "\(sale.attempts[$0.index].posRefId) (\($0.amount?.description ?? "amount unknown"))"
             }
             add(
                 .doubleCharge, sale: sale, pem: pem, day: day, amount: extra,
                 detail: "\(approved.count) attempts of sale \(sale.saleId) were approved: "
-                    + list.joined(separator: ", ") + "; refund \(extra)")
+                    + list.joined(separator: ", ") + "; refund \(extra?.description ?? "the extra amounts")")
         }
         guard let saleEvent, let day else { return false }
         let paid = saleEvent.payment != .electronic || firstApproved != nil
@@ -259,7 +267,7 @@ struct SaleJudge: Sendable {
                     offlineSalesWithoutReceipt.append(
                         UploadItem(
                             pem: pem, day: day, sale: sale.saleId, recordedAt: saleEvent.at,
-                            payment: saleEvent.payment, lines: saleEvent.lines))
+                            payment: saleEvent.payment, lines: saleEvent.lines, source: sale.saleSource))
                 }
             } else if !inRegister {
                 add(

@@ -84,10 +84,16 @@ public enum SpiceResponseClassifier {
     /// Integer cents as a number or a numeric string.
     static func cents(_ value: JSONValue?) -> Money? {
         switch value {
-        case .number(let text)?: Int64(text).map(Money.init(cents:))
-        case .string(let text)?: Int64(text.trimmingCharacters(in: .whitespaces)).map(Money.init(cents:))
+        case .number(let text)?: bounded(Int64(text))
+        case .string(let text)?: bounded(Int64(text.trimmingCharacters(in: .whitespaces)))
         default: nil
         }
+    }
+
+    /// Cents within what Quadra reads from any input (`Money.largestInput`), or nil.
+    private static func bounded(_ cents: Int64?) -> Money? {
+        guard let cents, cents.magnitude <= Money.largestInput.cents.magnitude else { return nil }
+        return Money(cents: cents)
     }
 }
 

@@ -16,8 +16,10 @@ public enum TimestampParser {
         bytes.withUnsafeBufferPointer { parse(bytes: $0) }
     }
 
-    /// Byte-level form of `parse(_:)` over a range of a larger buffer, such as a JSON string's bytes.
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> ParsedTimestamp? {
+    /// Byte-level form of `parse(_:)` over a range of a larger buffer, such as a JSON string's bytes. Dates are
+    /// those readers accept (`FiscalDay.isReadable`); with `anyDate`, every date of the calendar (RFC 3339's own
+    /// grammar, for checking others' JSON against a schema).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, anyDate: Bool = false) -> ParsedTimestamp? {
         let n = bytes.count
         guard n >= 16, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
@@ -48,7 +50,9 @@ public enum TimestampParser {
         }
         let civil = CivilDateTime(
             year: year, month: month, day: day, hour: hour, minute: minute, second: second, millisecond: millis)
-        guard civil.date.isValid, hour < 24, minute < 60, second < 60 else { return nil }
+        guard anyDate ? civil.date.isValid : civil.date.isReadable, hour < 24, minute < 60, second < 60 else {
+            return nil
+        }
         if index == n { return .local(civil) }
         guard hasSeconds else { return nil }
         var offsetSeconds = 0

@@ -7,10 +7,14 @@ public struct UploadItem: Sendable, Hashable {
     public var recordedAt: Instant
     public var payment: PaymentMethod
     public var lines: [VatAmount]
+    /// Where it was read (the register row, the `sale` event), for a rejection.
+    public var source: SourceLocation?
 
     public init(
-        pem: String, day: FiscalDay, sale: String?, recordedAt: Instant, payment: PaymentMethod, lines: [VatAmount]
+        pem: String, day: FiscalDay, sale: String?, recordedAt: Instant, payment: PaymentMethod, lines: [VatAmount],
+        source: SourceLocation? = nil
     ) {
+        self.source = source
         self.pem = pem
         self.day = day
         self.sale = sale
@@ -22,18 +26,45 @@ public struct UploadItem: Sendable, Hashable {
     public init(entry: RegisterEntry) {
         self.init(
             pem: entry.pem, day: entry.fiscalDay, sale: entry.sale, recordedAt: entry.recordedAt,
-            payment: entry.payment, lines: entry.lines)
+            payment: entry.payment, lines: entry.lines, source: entry.source)
     }
 }
 
 /// Builds the A-Cube EmergencyReportInput of each (PEM, fiscal day) with the arithmetic of formats.md §4.1.
 public enum UploadBuilder {
-    /// One upload per (PEM, day) of `items` that `isCovered` says no report covers, sorted by PEM and day.
+    /// `items` without those whose amounts would take their (PEM, day)'s total past 64 bits, in order, and a
+    /// diagnostic for each one left out. Every sum an upload holds (by rate, by payment) is part of that total, so
+    /// the uploads of the kept items never overflow.
+    public static func checked(_ items: [UploadItem]) -> (kept: [UploadItem], rejected: [Diagnostic]) {
+        var totals: [PemDay: Money] = [:]
+        var kept: [UploadItem] = []
+        var rejected: [Diagnostic] = []
+        kept.reserveCapacity(items.count)
+        for item in items {
+            let key = PemDay(pem: item.pem, day: item.day)
+            var total: Money? = totals[key] ?? .zero
+            for line in item.lines { total = total?.adding(line.gross) }
+            guard let total else {
+                rejected.append(
+                    Diagnostic(
+                        location: item.source ?? SourceLocation(file: "uploads/\(item.pem)/\(item.day).json"),
+                        message: "the amounts of \(item.pem) on \(item.day) add up to more than can be counted; "
+                            + "this record is left out of the day's upload"))
+                continue
+            }
+            totals[key] = total
+            kept.append(item)
+        }
+        return (kept, rejected)
+    }
+
+    /// One upload per (PEM, day) of `items` that `isCovered` says no report covers, sorted by PEM and day. The
+    /// items are `checked` first.
     public static func build(items: [UploadItem], timeZone: FiscalTimeZone, isCovered: (PemDay) -> Bool)
         -> [EmergencyReportUpload]
     {
         var byDay: [PemDay: [UploadItem]] = [:]
-        for item in items { byDay[PemDay(pem: item.pem, day: item.day), default: []].append(item) }
+        for item in checked(items).kept { byDay[PemDay(pem: item.pem, day: item.day), default: []].append(item) }
         return byDay.keys.sorted().compactMap { pemDay in
             guard !isCovered(pemDay), let dayItems = byDay[pemDay] else { return nil }
             return upload(pemDay, dayItems, timeZone: timeZone)
@@ -73,9 +104,15 @@ public enum UploadBuilder {
     /// gross × 100 / (100 + rate), rounded half-up to cents; the gross itself for natura codes.
     public static func partialAmount(gross: Money, vat: VatCode) -> Money {
         guard let rate = vat.rateHundredths else { return gross }
-        let numerator = gross.cents * 10_000
-        let denominator = 10_000 + rate
-        let (quotient, remainder) = numerator.floorDivided(by: denominator)
-        return Money(cents: remainder * 2 >= denominator ? quotient + 1 : quotient)
+        // In 128 bits: a day's gross times 10,000 does not fit in 64. The result is below the gross, so it fits.
+        let numerator = Int128(gross.cents) * 10_000
+        let denominator = Int128(10_000 + rate)
+        var quotient = numerator / denominator
+        var remainder = numerator % denominator
+        if remainder < 0 {
+            quotient -= 1
+            remainder += denominator
+        }
+        return Money(cents: Int64(remainder * 2 >= denominator ? quotient + 1 : quotient))
     }
 }

@@ -489,10 +489,17 @@ public final class AcubeClient: Sendable {
             if !body.isEmpty { request.headers.add(name: "Content-Type", value: "application/json") }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await (tls == nil ? http : mutualTLSHTTP).execute(request, timeout: timeout)
-        let collected = try await response.body.collect(upTo: Self.maximumBodyBytes)
-        return Reply(
-            status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))
+        let client = tls == nil ? http : mutualTLSHTTP
+        let timeout = self.timeout
+        let sending = request
+        // The timeout bounds the whole exchange, head and body: not just the wait for the head.
+        return try await WholeRequestDeadline.run(timeout) {
+            let response = try await client.execute(sending, timeout: timeout)
+            let collected = try await response.body.collect(upTo: Self.maximumBodyBytes)
+            return Reply(
+                status: Int(response.status.code), headers: response.headers,
+                body: Array(collected.readableBytesView))
+        }
     }
 
     // MARK: - Messages

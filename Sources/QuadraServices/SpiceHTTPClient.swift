@@ -42,19 +42,29 @@ public final class SpiceHTTPClient: SpiceRecovering {
         request.headers.add(name: "POS-Name", value: posName)
         request.headers.add(name: "POS-Version", value: posVersion)
         request.headers.add(name: "Accept", value: "application/json")
+        let http = self.http
+        let timeout = self.timeout
+        let sending = request
         do {
-            let response = try await http.execute(request, timeout: timeout)
-            let body = try await response.body.collect(upTo: 4 << 20)
-            let bytes = Array(body.readableBytesView)
-            let answer = SpiceResponseClassifier.classify(status: Int(response.status.code), body: bytes, kind: kind)
+            // The timeout bounds the whole exchange, head and body: a Spice that trickles its answer is cut off.
+            let (status, bytes) = try await WholeRequestDeadline.run(timeout) {
+                let response = try await http.execute(sending, timeout: timeout)
+                let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+                return (Int(response.status.code), Array(body.readableBytesView))
+            }
+            let answer = SpiceResponseClassifier.classify(status: status, body: bytes, kind: kind)
             return SpiceExchange(answer: answer, rawBody: String(decoding: bytes, as: UTF8.self))
         } catch {
             return SpiceExchange(answer: .retry(reason: Self.describe(error)), rawBody: nil, connectionFailed: true)
         }
     }
 
+    /// The largest answer read from Spice.
+    static let maximumBodyBytes = 4 << 20
+
     /// A short operator-facing description of a transport failure.
     static func describe(_ error: any Error) -> String {
+        if error is NIOTooManyBytesError { return "the answer was larger than \(maximumBodyBytes >> 20) MiB" }
         if let client = error as? HTTPClientError {
             switch client {
             case .connectTimeout: return "connection timed out"

@@ -488,7 +488,7 @@ extension AcubeRequestRecord {
         }
         let status: Int? =
             switch action {
-            case .respond(let response), .truncate(let response): response.status
+            case .respond(let response), .truncate(let response), .trickle(let response, _): response.status
             case .reset: nil
             }
         var body = String(decoding: request.body, as: UTF8.self)

@@ -109,6 +109,26 @@ final class HTTPServerConnectionHandler: ChannelInboundHandler, RemovableChannel
                 .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         case .reset:
             LoopbackHTTPServer.reset(context.channel).whenComplete { _ in }
+        case .trickle(let response, let milliseconds):
+            let head = responseHead(response, version: version, keepAlive: false)
+            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+            trickle(response.body[...], every: .milliseconds(Int64(max(1, milliseconds))), context: context)
+        }
+    }
+
+    /// Sends the first byte of `rest` now and the others one per `interval`, then ends and closes the connection;
+    /// stops when the peer has gone.
+    private func trickle(_ rest: ArraySlice<UInt8>, every interval: TimeAmount, context: ChannelHandlerContext) {
+        guard active else { return }
+        guard let byte = rest.first else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: [byte])))), promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: interval) {
+            self.trickle(rest.dropFirst(), every: interval, context: context)
         }
     }
 

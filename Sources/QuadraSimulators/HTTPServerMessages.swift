@@ -89,6 +89,9 @@ public enum LoopbackHTTPAction: Sendable, Hashable {
     case truncate(LoopbackHTTPResponse)
     /// Reset the connection (`SO_LINGER` 0, then close: the peer gets RST) before any response byte.
     case reset
+    /// Send the status line and the headers at once, then the body one byte every `milliseconds`, then close: a
+    /// peer that is alive but never done (an idle timeout never fires; only a whole-request deadline stops it).
+    case trickle(LoopbackHTTPResponse, milliseconds: Int)
 }
 
 /// Thrown by `LoopbackHTTPServer` when it cannot do what it is asked.

@@ -18,7 +18,7 @@ enum SpiceResponseBody {
             return .reset
         case .truncated(let body):
             switch action(for: body, posRefId: posRefId, kind: kind, bankTime: bankTime) {
-            case .respond(let response), .truncate(let response): return .truncate(response)
+            case .respond(let response), .truncate(let response), .trickle(let response, _): return .truncate(response)
             case .reset: return .reset
             }
         case .serverError(let status):

@@ -187,6 +187,9 @@ public enum RegisterXMLReader {
         /// The entry, or one diagnostic naming every value of it that is wrong.
         func resolve(pem: String, timeZone: FiscalTimeZone, file: String) -> Resolution {
             var problems: [String] = []
+            if !PEMSerial.isValid(pem) {
+                problems.append(PEMSerial.rejection(of: pem, in: "pem of emergencyRegister"))
+            }
             let recordedAtText = value("recordedAt", in: attributes)
             let timestamp = TimestampParser.parse(recordedAtText)
             if timestamp == nil {
@@ -220,6 +223,9 @@ public enum RegisterXMLReader {
                 }
                 if let vat, let gross { amounts.append(VatAmount(vat: vat, gross: gross)) }
             }
+            var sum: Money? = .zero
+            for amount in amounts { sum = sum?.adding(amount.gross) }
+            if sum == nil { problems.append("the line grosses add up to more than can be counted") }
             let location = SourceLocation(file: file, line: line)
             guard problems.isEmpty, let timestamp, let payment else {
                 return .failure(

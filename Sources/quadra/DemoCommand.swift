@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
             // The A-Cube data comes from the simulator through `fetch`, as on a real night.
             try fileManager.removeItem(at: night.appendingPathComponent("acube"))
         } catch {
-            throw UsageFailure(message: "cannot prepare \(demo.path): \(error.localizedDescription)")
+            throw UsageFailure(message: "cannot prepare \(demo.path): \(SystemErrorText.describe(error))")
         }
 
         // Simulators: credentials made up for this run, never printed. The A-Cube simulator serves notifications

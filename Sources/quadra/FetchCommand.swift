@@ -83,7 +83,7 @@ struct FetchCommand: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(at: night, withIntermediateDirectories: true)
         } catch {
-            throw UsageFailure(message: "--into: cannot create \(night.path): \(error.localizedDescription)")
+            throw UsageFailure(message: "--into: cannot create \(night.path): \(SystemErrorText.describe(error))")
         }
 
         let result = try await Self.fetch(settings: settings, credentials: credentials, day: day, timeZone: zone)
@@ -151,7 +151,7 @@ struct FetchCommand: AsyncParsableCommand {
                 } catch {
                     FileHandle.printError(
                         "quadra: warning: cannot remove the stale page \(folder.path)/\(name): "
-                            + "\(error.localizedDescription)\n")
+                            + "\(SystemErrorText.describe(error))\n")
                 }
             }
         }

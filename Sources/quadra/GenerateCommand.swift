@@ -81,7 +81,7 @@ struct GenerateCommand: ParsableCommand {
         do {
             expected = try NightGenerator(settings: settings).write(to: URL(fileURLWithPath: out))
         } catch {
-            throw UsageFailure(message: "\(out): cannot write the night: \(error.localizedDescription)")
+            throw UsageFailure(message: "\(out): cannot write the night: \(SystemErrorText.describe(error))")
         }
         print(
             "Wrote \(sales) sales over \(pems) PEMs and \(terminals) terminals to \(out) (\(expected.values.reduce(0, +)) findings planted)."

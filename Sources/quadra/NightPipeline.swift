@@ -74,10 +74,10 @@ struct NightPipeline {
             mode: options.offline ? "offline" : "online")
         let report = ReconciliationReport(
             run: run, inputs: reconciliation.inputFiles, findings: reconciliation.findings)
-        var out = try OutputDirectory(root: options.output)
+        let out = try OutputDirectory(root: options.output)
         let days = reconciliation.dayStats
         try ReportFiles.write(
-            report: report, uploads: reconciliation.uploads, xml: true, into: &out,
+            report: report, uploads: reconciliation.uploads, xml: true, into: out,
             summaryPage: { SummaryPage.render(report, days: days) }, workers: options.workers)
         logger.info("wrote the reports", metadata: ["seconds": "\(stopwatch.lap())"])
         if let baselineSummary { print(baselineSummary) }
@@ -359,44 +359,27 @@ final class LastValue<T: Sendable>: @unchecked Sendable {
     }
 }
 
-/// Writes the report files of a run or a preparation: uploads, the CSV, the XML and the summary page, each
-/// rendered and written atomically on its own thread (up to `workers` at once); the manifest last, once every
-/// other file is in place.
+/// Writes the report files of a run or a preparation as one set (`OutputDirectory.replaceSet`): uploads, the CSV,
+/// the XML and the summary page, each rendered on its own thread (up to `workers` at once), then the manifest;
+/// nothing in OUT is replaced until every file is ready.
 enum ReportFiles {
     static func write(
-        report: ReconciliationReport, uploads: [EmergencyReportUpload], xml: Bool, into out: inout OutputDirectory,
+        report: ReconciliationReport, uploads: [EmergencyReportUpload], xml: Bool, into out: OutputDirectory,
         summaryPage: (@Sendable () -> [UInt8])? = nil, workers: Int = ParallelWork.defaultWorkers
     ) throws {
-        var files: [(path: String, render: @Sendable () throws -> [UInt8])] = []
+        var files: [OutputDirectory.File] = []
         for upload in uploads {
             let base = "uploads/\(upload.pem)/\(upload.fiscalDay)"
-            files.append((base + ".json", { upload.jsonBytes() }))
-            files.append((base + ".xml", { try UploadXMLWriter.render(upload) }))
+            files.append(.init(path: base + ".json", render: { upload.jsonBytes() }))
+            files.append(.init(path: base + ".xml", render: { try UploadXMLWriter.render(upload) }))
         }
-        out.removeStaleUploads(keeping: Set(files.map(\.path)))
-        files.append(("findings.csv", { FindingsCSVWriter.render(report.findings) }))
-        if xml { files.append(("reconciliation.xml", { try ReportXMLWriter.render(report) })) }
-        if let summaryPage { files.append(("summary.html", summaryPage)) }
-        for folder in Set(files.map { ($0.path as NSString).deletingLastPathComponent }) {
-            try out.makeFolder(folder)
-        }
-        let root = out.root
-        let jobs = files
-        // The big files first, so that their rendering starts at once and the small uploads fill in around it;
-        // the manifest lists every file in the order above all the same.
-        let order = Array(jobs.indices.reversed())
-        let written = try ParallelWork.map(count: jobs.count, workers: workers) { index in
-            let job = jobs[order[index]]
-            return try OutputDirectory.write(job.path, try job.render(), under: root)
-        }
-        var entries = written
-        for (index, entry) in zip(order, written) { entries[index] = entry }
-        out.record(entries)
-        let manifest = Manifest(
-            runId: report.run.runId,
-            inputs: report.inputs.map { Manifest.Entry(path: $0.path, sha256: $0.sha256, bytes: $0.bytes) },
-            outputs: out.written)
-        try out.write("manifest.json", manifest.jsonBytes(), recordInManifest: false)
+        files.append(.init(path: "findings.csv", render: { FindingsCSVWriter.render(report.findings) }))
+        if xml { files.append(.init(path: "reconciliation.xml", render: { try ReportXMLWriter.render(report) })) }
+        if let summaryPage { files.append(.init(path: "summary.html", render: summaryPage)) }
+        let runId = report.run.runId
+        let inputs = report.inputs.map { Manifest.Entry(path: $0.path, sha256: $0.sha256, bytes: $0.bytes) }
+        try out.replaceSet(
+            files, manifest: { Manifest(runId: runId, inputs: inputs, outputs: $0).jsonBytes() }, workers: workers)
     }
 }
 

@@ -54,15 +54,17 @@ struct PrepareCommand: ParsableCommand {
             diagnostics += result.diagnostics
             files.append(record)
         }
-        let uploads = UploadBuilder.build(items: entries.map(UploadItem.init(entry:)), timeZone: zone) { _ in false }
+        let items = UploadBuilder.checked(entries.map(UploadItem.init(entry:)))
+        diagnostics += items.rejected
+        let uploads = UploadBuilder.build(items: items.kept, timeZone: zone) { _ in false }
         let runId = pinned ? NightPipeline.derivedRunId(asOf: asOf, inputs: files) : NightPipeline.randomRunId()
         let run = RunInfo(
             toolVersion: Quadra.version, runId: runId, timeZone: zone.identifier, asOf: zone.format(asOf),
             startedAt: zone.format(asOf), finishedAt: zone.format(asOf), mode: "prepare")
         let report = ReconciliationReport(
             run: run, inputs: files, findings: diagnostics.map(Reconciler.inputRejected))
-        var output = try OutputDirectory(root: URL(fileURLWithPath: out))
-        try ReportFiles.write(report: report, uploads: uploads, xml: false, into: &output)
+        let output = try OutputDirectory(root: URL(fileURLWithPath: out))
+        try ReportFiles.write(report: report, uploads: uploads, xml: false, into: output)
         for diagnostic in diagnostics { FileHandle.printError("\(diagnostic)\n") }
         print(
             "Prepared \(uploads.count) upload\(uploads.count == 1 ? "" : "s") from \(entries.count) register entries in \(out)/uploads/; \(diagnostics.count) rejected."

@@ -28,6 +28,7 @@ struct Quadra: AsyncParsableCommand {
     /// Runs the command and maps every failure to the contract's exit status: usage and configuration
     /// problems are 2 (ArgumentParser would say 64), help and version are 0.
     static func main() async {
+        Interruption.install()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

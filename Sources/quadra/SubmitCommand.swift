@@ -94,6 +94,10 @@ struct SubmitCommand: AsyncParsableCommand {
             .sorted()
         for pem in pems {
             let folder = uploads.appendingPathComponent(pem)
+            // Quadra only writes folders named by valid serials; another name would become part of an A-Cube path.
+            guard PEMSerial.isValid(pem) else {
+                throw UsageFailure(message: "\(folder.path): " + PEMSerial.rejection(of: pem, in: "folder name"))
+            }
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
                 guard let day = FiscalDay.parse(name.dropLast(".json".count)) else {
@@ -101,9 +105,10 @@ struct SubmitCommand: AsyncParsableCommand {
                 }
                 let body: [UInt8]
                 do {
-                    body = Array(try Data(contentsOf: folder.appendingPathComponent(name)))
+                    body = try POSIXFile.readAll(url: folder.appendingPathComponent(name))
                 } catch {
-                    throw UsageFailure(message: "\(folder.path)/\(name): cannot be read: \(error.localizedDescription)")
+                    throw UsageFailure(
+                        message: "\(folder.path)/\(name): cannot be read: \(SystemErrorText.describe(error))")
                 }
                 files.append((PemDay(pem: pem, day: day), body))
             }

@@ -318,13 +318,14 @@ import Testing
 
     @Test func numbers() throws {
         let accepted = [
-            "0", "-0", "1", "3000", "9223372036854775807", "0 ", "\t7",
+            "0", "-0", "1", "3000", "9999999999999", "0 ", "\t7",
         ]
         for raw in accepted { Self.check(Self.request.replacing("amount", with: raw).text, .fast) }
         let zero = try #require(Self.fastRecord(Self.request.replacing("amount", with: "-0").text))
         #expect(zero.event == Self.fastRecord(Self.request.replacing("amount", with: "0").text)?.event)
         let rejected = [
-            "1e3", "1E3", "1.0", "1.5", "-1", "-3000", "01", "00", "-01", "9223372036854775808",
+            "1e3", "1E3", "1.0", "1.5", "-1", "-3000", "01", "00", "-01", "9223372036854775808", "9223372036854775807",
+            "10000000000000",
             "-9223372036854775808", "99999999999999999999999", "-", "1.", ".5", "+1", "0x10", "1e", "1e+", "-e1",
             "--1", "1-", "- 1", "1 2", "Infinity", "NaN", #""500""#, "1.0e0", "0.", "-0.0", "1e-0",
         ]
@@ -357,11 +358,13 @@ import Testing
             let lines = grosses.map { #"{"vat":"22.00","gross":"\#($0)"}"# }.joined(separator: ",")
             return Self.sale.replacing("total", with: "\"\(total)\"").replacing("lines", with: "[\(lines)]").text
         }
-        for amount in ["30", "30.0", "30.000", "030.00", "0.01", "999999999999999.99", "999999999999999"] {
+        for amount in ["30", "30.0", "30.000", "030.00", "0.01", "99999999999.99", "99999999999"] {
             Self.check(sale(total: amount, grosses: [amount]), .fast)
         }
         for amount in [
             "30.001", "30,00", "-30.00", "0", "0.00", "", " 30", "30 ", "3e1", "1000000000000000", ".5", "5.",
+            // Above Money.largestInput: 15 digits of euros were read before, and a hundred of them overflowed.
+            "100000000000", "100000000000.00", "999999999999999.99", "999999999999999",
         ] {
             Self.check(sale(total: amount, grosses: [amount]), .rejected)
         }
@@ -395,9 +398,13 @@ import Testing
         for text in [
             "2026-11-21T10:00:00Z", "2026-11-21T10:00:00z", "2026-11-21t10:00:00+01:00", "2026-11-21 10:00:00+01:00",
             "2026-11-21T10:00:00.5+01:00", "2026-11-21T10:00:00.123456-05:30", "2024-02-29T23:59:59+14:00",
-            "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59",
+            "0001-01-03T00:00:00Z", "9999-12-29T23:59:59-23:59",
         ] {
             Self.check(Self.failed.replacing("ts", with: "\"\(text)\"").text, .fast)
+        }
+        // Dates a report could not write (years 0000 and 10000 once an offset or the fiscal zone moves them).
+        for text in ["0000-06-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59"] {
+            Self.check(Self.failed.replacing("ts", with: "\"\(text)\"").text, .rejected)
         }
         for text in [
             "2026-11-21T10:00:00", "2026-11-21T10:00+01:00", "2026-02-30T10:00:00Z", "2026-11-21T24:00:00Z",

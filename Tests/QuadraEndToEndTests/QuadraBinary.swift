@@ -27,12 +27,17 @@ struct QuadraBinary {
     }()
 
     /// A `quadra` process with piped output, not started yet.
-    private static func process(_ arguments: [String], in directory: URL, environment: [String: String])
-        -> (process: Process, out: Pipe, err: Pipe)
-    {
+    private static func process(
+        _ arguments: [String], in directory: URL, environment: [String: String], shellPrefix: String?
+    ) -> (process: Process, out: Pipe, err: Pipe) {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let shellPrefix {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shellPrefix + "; exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
@@ -55,10 +60,12 @@ struct QuadraBinary {
     /// Runs `quadra` with `arguments` in `directory` (the package root by default) without blocking a Swift
     /// concurrency thread: tests run in parallel and some host a simulator in this process, which needs the
     /// cooperative pool free to answer the child's requests. (A blocking wait here starved it on 2 cores.)
-    static func runAsync(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:])
-        async throws -> Result
-    {
-        let (process, out, err) = process(arguments, in: directory, environment: environment)
+    static func runAsync(
+        _ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:],
+        interrupt: (signal: Int32, afterMilliseconds: Int)? = nil, shellPrefix: String? = nil
+    ) async throws -> Result {
+        let (process, out, err) = process(
+            arguments, in: directory, environment: environment, shellPrefix: shellPrefix)
         let outData = ThreadSafeBox<Data>(Data())
         let errData = ThreadSafeBox<Data>(Data())
         let readers = DispatchGroup()
@@ -71,6 +78,12 @@ struct QuadraBinary {
             drain(err, into: errData, group: readers)
             do {
                 try process.run()
+                if let interrupt {
+                    let pid = process.processIdentifier
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(interrupt.afterMilliseconds)) {
+                        kill(pid, interrupt.signal)
+                    }
+                }
             } catch {
                 try? out.fileHandleForWriting.close()
                 try? err.fileHandleForWriting.close()
