@@ -274,6 +274,13 @@ public struct Configuration: Sendable, Hashable {
             else {
                 throw fail("expected a URL like \(schemes[0])://127.0.0.1:8282, found \"\(text)\"")
             }
+            // URLs are written in findings and logs: one holding a password would put it there. Spice takes no
+            // credentials, and A-Cube's come from the environment.
+            guard url.user == nil, url.password == nil else {
+                throw fail(
+                    "expected a URL without a user name or password (user:password@): Spice takes none, and A-Cube's "
+                        + "come from QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD")
+            }
             return text.hasSuffix("/") ? String(text.dropLast()) : text
         }
     }

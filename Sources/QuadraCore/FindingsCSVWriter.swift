@@ -54,7 +54,7 @@ public enum FindingsCSVWriter {
         var prefix = false
         switch cell {
         case .text(let value):
-            text = value
+            text = ReportText.clean(value)
             if let first = value.utf8.first {
                 switch first {
                 case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:

@@ -134,7 +134,8 @@ public struct NightReader: Sendable {
         var marks = ClientMarks()
         for worker in results { marks.merge(worker.marks) }
         for result in records { inputs.diagnostics.append(contentsOf: result.diagnostics) }
-        inputs.files.append(contentsOf: records.map(\.record))
+        // A log that could not be read has no hash: not listed among the inputs; its INPUT_REJECTED names it.
+        inputs.files.append(contentsOf: records.map(\.record).filter { !$0.sha256.isEmpty })
         inputs.spilled = spilled
         inputs.provisionalClientMarks = marks
     }
@@ -210,7 +211,7 @@ public struct NightReader: Sendable {
                         recordsRead: result.recordsRead,
                         recordsRejected: wholeFile ? max(1, result.recordsRead) : result.diagnostics.count))
             } catch {
-                rejectUnreadable(displayPath, kind: kind, error, &inputs)
+                rejectUnreadable(displayPath, error, &inputs)
             }
             onFileRead?(displayPath)
         }
@@ -259,9 +260,7 @@ public struct NightReader: Sendable {
                 inputs.files.append(record)
             }
         } catch {
-            rejectUnreadable(
-                displayPath, kind: displayPath.lowercased().hasSuffix(".xml") ? .registerXML : .registerCSV, error,
-                &inputs)
+            rejectUnreadable(displayPath, error, &inputs)
         }
         onFileRead?(displayPath)
     }
@@ -269,16 +268,15 @@ public struct NightReader: Sendable {
     // MARK: - Directory walking
 
     private func rejectUnreadable(
-        _ displayPath: String, kind: InputKind, _ error: any Error, _ inputs: inout NightInputs
+        _ displayPath: String, _ error: any Error, _ inputs: inout NightInputs
     ) {
         // The location names the file (relative to the night); the reason never repeats the absolute path.
         let reason = (error as? FileReadError)?.reason ?? "\(error)"
+        // Not listed among the inputs (it was not read: it has no hash); its INPUT_REJECTED names it.
         inputs.diagnostics.append(
             Diagnostic(
                 location: SourceLocation(file: displayPath),
                 message: "the file could not be read: \(reason); it was skipped", wholeFile: true))
-        inputs.files.append(
-            InputFileRecord(path: displayPath, kind: kind, sha256: "", bytes: 0, recordsRead: 0, recordsRejected: 1))
     }
 
     /// One entry of a night folder, with what it is (links followed); a nil kind when it cannot be examined.

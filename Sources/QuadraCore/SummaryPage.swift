@@ -79,7 +79,7 @@ public enum TemplateText {
     /// HTML escaping for text and attribute values.
     public static func escape(_ text: String) -> String {
         var out = ""
-        for character in text {
+        for character in ReportText.clean(text) {
             switch character {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

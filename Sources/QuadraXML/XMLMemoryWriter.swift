@@ -1,4 +1,5 @@
 import CLibXML2
+import QuadraCore
 
 /// libxml2's streaming writer (`xmlTextWriter`) into a memory buffer: UTF-8, indented with two spaces. Text and
 /// attribute values are escaped by libxml2; characters XML 1.0 cannot hold become U+FFFD.
@@ -86,18 +87,5 @@ final class XMLMemoryWriter {
 
     /// `text` with every character XML 1.0 cannot represent (NUL, most C0 controls, U+FFFE, U+FFFF) replaced by
     /// U+FFFD, so that the output is always well-formed.
-    static func xmlSafe(_ text: String) -> String {
-        func allowed(_ scalar: Unicode.Scalar) -> Bool {
-            switch scalar.value {
-            case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
-            default: false
-            }
-        }
-        guard !text.unicodeScalars.allSatisfy(allowed) else { return text }
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            scalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
-        }
-        return String(scalars)
-    }
+    static func xmlSafe(_ text: String) -> String { ReportText.clean(text) }
 }

@@ -70,6 +70,17 @@ import Testing
             "[acube]\nbase_url = \"https://x\" extra\n",
             "q.toml:2: unexpected text after the value: put one setting per line"
         ),
+        // A URL is written in findings: one with credentials would put them there (the value is not echoed).
+        (
+            "[spice]\ndefault_url = \"http://ops:s3cret@127.0.0.1:8282\"\n",
+            "q.toml:2: spice.default_url: expected a URL without a user name or password (user:password@): Spice "
+                + "takes none, and A-Cube's come from QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD"
+        ),
+        (
+            "[acube]\npems = [\"E001-000001\", \"../etc\"]\n",
+            "q.toml:2: acube.pems: bad PEM: expected a PEM serial number like E001-000001 (1 to 64 letters, digits, "
+                + "'-' or '_', starting with a letter or digit), found \"../etc\""
+        ),
     ])
     func badConfigurationsNameTheKeyAndLine(text: String, message: String) {
         #expect(throws: ConfigurationError.self) { try Configuration.parse(text, file: "q.toml") }

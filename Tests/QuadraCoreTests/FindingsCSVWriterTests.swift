@@ -37,6 +37,13 @@ import Testing
         #expect(FindingsCSVWriter.render(findings) == Array(expected.utf8))
     }
 
+    @Test func charactersNoReportCanHoldBecomeTheReplacementCharacterAsInTheXML() {
+        let finding = Finding(code: .communicationIncident, detail: "a\u{0}b\u{1B}c\u{FFFF}d\te")
+        #expect(
+            Self.text([finding]) == Self.header
+                + "COMMUNICATION_INCIDENT,info,,,,,,,,a\u{FFFD}b\u{FFFD}c\u{FFFD}d\te,none\r\n")
+    }
+
     @Test func headerOnlyWhenThereAreNoFindings() {
         #expect(FindingsCSVWriter.render([]) == Array(Self.header.utf8))
     }

@@ -69,6 +69,10 @@ import Testing
         }
         let manifest = try String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8)
         #expect(!manifest.contains(".."))
+        let validate = try await QuadraBinary.runAsync([
+            "validate", out.appendingPathComponent("reconciliation.xml").path,
+        ])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
     }
 
     @Test func aPEMFolderOrConfiguredSerialThatIsNotASerialIsRefused() async throws {
@@ -127,6 +131,10 @@ import Testing
         // Details name files relative to the night, never by the machine's absolute paths.
         #expect(!csv.contains(root.path), "\(rejected)")
         #expect(!csv.contains("NSCocoaErrorDomain"))
+        let validate = try await QuadraBinary.runAsync([
+            "validate", out.appendingPathComponent("reconciliation.xml").path,
+        ])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
     }
 
     // MARK: - OUT as a set

@@ -47,4 +47,15 @@ import Testing
         try await http.shutdown()
         await server.shutdown()
     }
+
+    @Test func aSpiceAnswerTooBigToReadSaysSoInWords() async throws {
+        let server = LoopbackHTTPServer { _ in .respond(.json(200, String(repeating: " ", count: 5 << 20) + "{}")) }
+        try await server.start()
+        let http = SpiceHTTPClient.makeHTTPClient()
+        let client = SpiceHTTPClient(http: http, posName: "Quadra", posVersion: "1.0", requestTimeoutSeconds: 10)
+        let exchange = await client.ask(baseURL: server.baseURL, kind: .purchase, posRefId: "p-1")
+        try await http.shutdown()
+        await server.shutdown()
+        #expect(exchange.answer == .retry(reason: "the answer was larger than 4 MiB"))
+    }
 }
