@@ -56,6 +56,58 @@ import Testing
         #expect(inputs.files.first { $0.path == "pos/bad-lines.jsonl" }?.recordsRejected == 6, "before reconciling")
     }
 
+    /// A key named twice in a POS line rejects that line alone, on the fast path the night reader takes first and on
+    /// the strict one (line 5 has UTF-8, which only the strict path reads): the last value used to win silently.
+    @Test func aRepeatedKeyRejectsTheLineWithFileLineAndKey() throws {
+        let inputs = try read("invalid-pos")
+        let messages = inputs.diagnostics.filter { $0.location.file == "pos/repeated-keys.jsonl" }.map(\.description)
+        #expect(
+            messages == [
+                #"pos/repeated-keys.jsonl:2: bad JSON at column 162: the key "event" appears twice in one object: expected each key once"#,
+                #"pos/repeated-keys.jsonl:3: bad JSON at column 83: the key "note" appears twice in one object: expected each key once"#,
+                #"pos/repeated-keys.jsonl:4: bad JSON at column 160: the key "gross" appears twice in one object: expected each key once"#,
+                #"pos/repeated-keys.jsonl:5: bad JSON at column 134: the key "sale" appears twice in one object: expected each key once"#,
+            ])
+        let record = try #require(inputs.files.first { $0.path == "pos/repeated-keys.jsonl" })
+        #expect(record.recordsRead == 6)
+        #expect(record.recordsRejected == 4)
+        let ledger = try inputs.materializedLedger()
+        let sales = ledger.sales.keys.filter { $0.terminal == "R" }.map(\.sale).sorted()
+        #expect(sales == ["1"], "the sale of line 1 and the receipt failure of line 6, nothing of the rejected lines")
+        #expect(ledger.sales[SaleKey(terminal: "R", sale: "1")]?.failures.map(\.reason) == [.offline])
+    }
+
+    /// A-Cube files with a key named twice are bad JSON: the whole file is skipped, with its line and the key, on the
+    /// receipts pages' fast path and on the tree path of the other lists.
+    @Test func aRepeatedKeyInAnAcubeFileSkipsTheFile() throws {
+        let night = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-dup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: night) }
+        let folder = night.appendingPathComponent("acube/E9-1")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let receipt =
+            #"{"uuid":"0b7e1c1a-0001-4000-8000-000000000001","type":"sale","total_amount":"5.00","document_number":"1","document_datetime":"2026-11-21T10:00:00","parent_receipt_uuid":null}"#
+        let pages = [
+            "receipts-1.json": "{\"members\":[\n\(receipt)\n],\"total\":1,\"page\":1,\"size\":100}\n",
+            "receipts-2.json": "{\"members\":[\n\(receipt.dropLast()),\"total_amount\":\"50.00\"}\n]}\n",
+            "journals-1.json": #"{"members":[{"uuid":"j","status":"open","status":"closed"}]}"#,
+        ]
+        for (name, text) in pages { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
+        let inputs = try NightReader(timeZone: .rome, registerXML: nil).read(directory: night)
+        #expect(
+            inputs.diagnostics.map(\.description) == [
+                #"acube/E9-1/journals-1.json:1: bad JSON at line 1, column 41: the key "status" appears twice in one object: expected each key once; the whole file is skipped"#,
+                "acube/E9-1/receipts-2.json:2: bad JSON at line 2, column \(receipt.utf8.count + 1): the key "
+                    + #""total_amount" appears twice in one object: expected each key once; the whole file is skipped"#,
+            ])
+        #expect(inputs.acube["E9-1"]?.receipts.count == 1)
+        #expect(
+            inputs.acube["E9-1"]?.receipts["0b7e1c1a-0001-4000-8000-000000000001"]?.totalAmount == Money(cents: 500))
+        #expect(
+            inputs.files.filter { $0.recordsRejected > 0 }.map(\.path) == [
+                "acube/E9-1/journals-1.json", "acube/E9-1/receipts-2.json",
+            ])
+    }
+
     @Test func aTruncatedGzipKeepsTheLinesBeforeTheDamage() throws {
         let inputs = try read("invalid-pos")
         let truncated = inputs.diagnostics.filter { $0.location.file == "pos/truncated.jsonl.gz" }
