@@ -133,6 +133,65 @@ import Testing
         #expect(inputs.files.first { $0.path == "acube/E9-1/journals.json" }?.recordsRejected == 1)
     }
 
+    /// A night whose one POS log, gzipped, holds `lines`.
+    static func gzippedNight(_ lines: [[UInt8]]) throws -> URL {
+        let night = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-long-\(UUID().uuidString)")
+        let pos = night.appendingPathComponent("pos")
+        try FileManager.default.createDirectory(at: pos, withIntermediateDirectories: true)
+        let plain = pos.appendingPathComponent("t.jsonl")
+        var text = Data()
+        for line in lines {
+            text.append(contentsOf: line)
+            text.append(0x0A)
+        }
+        try text.write(to: plain)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -n '\(plain.path)'"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return night
+    }
+
+    static let goodLine = Array(
+        #"{"ts":"2026-11-21T11:00:00+01:00","event":"pos_started","terminal":"L"}"#.utf8)
+
+    /// A decompressed line longer than the limit is rejected with its file and line, without being gathered; the rest
+    /// of the file is read. (One 2.5 GB line used to take 5.3 GB.)
+    @Test func aDecompressedLineOverTheDefaultLimitIsRejectedAndTheRestRead() throws {
+        let long = Array(#"{"ts":""#.utf8) + [UInt8](repeating: UInt8(ascii: "9"), count: 17 << 20) + Array(#""}"#.utf8)
+        let night = try Self.gzippedNight([Self.goodLine, long, Self.goodLine])
+        defer { try? FileManager.default.removeItem(at: night) }
+        let inputs = try NightReader(timeZone: .rome, registerXML: nil).read(directory: night)
+        #expect(
+            inputs.diagnostics.map(\.description) == [
+                "pos/t.jsonl.gz:2: the line is too long: expected at most 16777216 bytes, found \(long.count); it was "
+                    + "skipped (quadra run --max-line-mb raises the limit)"
+            ])
+        #expect(inputs.files.map(\.recordsRead) == [3])
+        #expect(inputs.files.map(\.recordsRejected) == [1])
+    }
+
+    @Test func theLineLimitIsASetting() throws {
+        let sale = Array(
+            #"{"ts":"2026-11-21T10:00:00+01:00","event":"sale","terminal":"L","sale":"1","pem":"E9-1","total":"5.00","payment":"cash","lines":[{"vat":"22.00","gross":"5.00"}]}"#
+                .utf8)
+        let night = try Self.gzippedNight([Self.goodLine, sale, Self.goodLine, sale])
+        defer { try? FileManager.default.removeItem(at: night) }
+        var reader = NightReader(timeZone: .rome, registerXML: nil)
+        reader.maximumLineBytes = sale.count - 1
+        let inputs = try reader.read(directory: night)
+        let message =
+            "the line is too long: expected at most \(sale.count - 1) bytes, found \(sale.count); it was skipped "
+            + "(quadra run --max-line-mb raises the limit)"
+        #expect(
+            inputs.diagnostics.map(\.description) == ["pos/t.jsonl.gz:2: " + message, "pos/t.jsonl.gz:4: " + message])
+        #expect(try inputs.materializedLedger().sales.isEmpty)
+        reader.maximumLineBytes = sale.count
+        #expect(try reader.read(directory: night).diagnostics.isEmpty)
+    }
+
     @Test func aMissingNightIsAnOperationalError() {
         #expect(throws: NightReadError.self) {
             try NightReader(timeZone: .rome, registerXML: nil).read(directory: URL(fileURLWithPath: "/nonexistent"))
