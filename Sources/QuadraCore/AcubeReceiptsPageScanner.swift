@@ -8,8 +8,9 @@
 /// object or that holds an object or an array, nesting deeper than `maximumDepth`, a file of 2 GiB or more.
 ///
 /// One pass validates the JSON (RFC 8259 grammar, white space anywhere it is allowed, lines counted as
-/// `JSONParser` counts them) and decodes each member as it ends, from where the last value of each known key
-/// lies: a repeated key keeps its last value, as `JSONObject`'s subscript sees it. A member's text fields read
+/// `JSONParser` counts them) and decodes each member as it ends, from where the value of each known key lies. A key
+/// repeated in any object (the tree path rejects the file) sends the page there, and so does an object with more
+/// than `JSONObjectKeys.capacity` keys (besides a member's known ones). A member's text fields read
 /// as `LenientFields.optionalText` does: a non-empty string or a number's text; null, `true`, `false` and `""`
 /// count as missing. Receipts are added only once the whole page has been read, in page order, through
 /// `insertIfAbsent` (a uuid already held, or listed twice, keeps its first receipt).
@@ -210,8 +211,7 @@ extension AcubeReceiptsPageScanner {
             }
         }
 
-        /// The page: one object with a `members` array of receipts, white space around it. Its last `members`
-        /// array is the one read (an earlier one is validated, then replaced).
+        /// The page: one object with a `members` array of receipts, white space around it, no key twice.
         mutating func page() -> Bool {
             skipWhitespace()
             guard byte == JSONByteCursor.openBrace else { return false }
@@ -221,10 +221,11 @@ extension AcubeReceiptsPageScanner {
             if byte == JSONByteCursor.closeBrace {
                 return false  // no members: the tree path rejects the page
             }
+            var keys = JSONObjectKeys()
             while true {
                 guard byte == JSONByteCursor.quote else { return false }
                 let keyStart = index + 1
-                guard string() else { return false }
+                guard string(), keys.insert(base, keyStart, index - 1 - keyStart) else { return false }
                 let isMembers = index - 1 - keyStart == 7 && Self.matches(base + keyStart, "members")
                 skipWhitespace()
                 guard byte == JSONByteCursor.colon else { return false }
@@ -232,7 +233,6 @@ extension AcubeReceiptsPageScanner {
                 skipWhitespace()
                 if isMembers {
                     guard byte == JSONByteCursor.openBracket else { return false }
-                    receipts.removeAll(keepingCapacity: true)
                     guard members() else { return false }
                     sawMembers = true
                 } else {
@@ -276,6 +276,9 @@ extension AcubeReceiptsPageScanner {
             var parentUuid = Span()
             // `{}` has no uuid: the tree path rejects it.
             guard byte == JSONByteCursor.quote else { return nil }
+            // The known keys read so far, a bit each; the other keys.
+            var seen: UInt8 = 0
+            var otherKeys = JSONObjectKeys()
             while true {
                 let keyStart = index + 1
                 guard string() else { return nil }
@@ -300,19 +303,32 @@ extension AcubeReceiptsPageScanner {
                     return nil
                 }
                 let key = base + keyStart
+                let bit: UInt8
                 switch keyLength {
-                case 4:
-                    if Self.matches(key, "uuid") {
-                        uuid = span
-                    } else if Self.matches(key, "type") {
-                        type = span
-                    }
-                case 12 where Self.matches(key, "total_amount"): totalAmount = span
-                case 15 where Self.matches(key, "document_number"): documentNumber = span
-                case 17 where Self.matches(key, "document_datetime"): documentDatetime = span
-                case 19 where Self.matches(key, "parent_receipt_uuid"): parentUuid = span
-                default: break
+                case 4 where Self.matches(key, "uuid"):
+                    uuid = span
+                    bit = 1
+                case 4 where Self.matches(key, "type"):
+                    type = span
+                    bit = 2
+                case 12 where Self.matches(key, "total_amount"):
+                    totalAmount = span
+                    bit = 4
+                case 15 where Self.matches(key, "document_number"):
+                    documentNumber = span
+                    bit = 8
+                case 17 where Self.matches(key, "document_datetime"):
+                    documentDatetime = span
+                    bit = 16
+                case 19 where Self.matches(key, "parent_receipt_uuid"):
+                    parentUuid = span
+                    bit = 32
+                default:
+                    guard otherKeys.insert(base, keyStart, keyLength) else { return nil }
+                    bit = 0
                 }
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
                 guard let closed = afterElement(closing: JSONByteCursor.closeBrace) else { return nil }
                 if closed { break }
                 guard byte == JSONByteCursor.quote else { return nil }

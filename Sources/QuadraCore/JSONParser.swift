@@ -7,7 +7,9 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { "bad JSON at line \(line), column \(column): \(message)" }
 }
 
-/// A strict RFC 8259 JSON parser over bytes: validates UTF-8, keeps numbers as text, limits nesting.
+/// A strict RFC 8259 JSON parser over bytes: validates UTF-8, keeps numbers as text, limits nesting, and rejects
+/// an object that names a key twice (RFC 8259 leaves its meaning open; I-JSON, RFC 7493, forbids it): with the last
+/// value winning, `"event":"sale","event":"pos_started"` would drop a sale without a word.
 public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -15,6 +17,8 @@ public struct JSONParser {
     private var lineStart = 0
     private var depth = 0
     private static let maximumDepth = 256
+    /// Objects with more members than this find a repeated key through a set rather than by comparing with each.
+    private static let linearKeySearch = 16
 
     private init(bytes: UnsafeBufferPointer<UInt8>, firstLine: Int) {
         self.bytes = bytes
@@ -79,12 +83,17 @@ public struct JSONParser {
             depth -= 1
             return .object(JSONObject(members: members, line: startLine))
         }
+        var keys = Set<String>()
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("expected a member name in double quotes")
             }
+            let keyStart = index
             let key = try parseString()
+            if isRepeated(key, in: members, &keys) {
+                throw error("the key \"\(key)\" appears twice in one object: expected each key once", at: keyStart)
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("expected ':' after the member name \"\(key)\"")
@@ -134,6 +143,16 @@ public struct JSONParser {
             depth -= 1
             return .array(elements)
         }
+    }
+
+    /// Whether `key` names a member already read (compared as `JSONObject`'s subscript compares keys). Small objects
+    /// are searched; from `linearKeySearch` members on, `keys` holds them all, so a huge object costs linear time.
+    private func isRepeated(_ key: String, in members: [(key: String, value: JSONValue)], _ keys: inout Set<String>)
+        -> Bool
+    {
+        if members.count < Self.linearKeySearch { return members.contains { $0.key == key } }
+        if keys.isEmpty { keys = Set(members.map(\.key)) }
+        return !keys.insert(key).inserted
     }
 
     private mutating func enter() throws(JSONParseError) {

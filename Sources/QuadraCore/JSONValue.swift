@@ -71,7 +71,8 @@ public struct JSONObject: Sendable, Hashable {
         self.line = line
     }
 
-    /// The value of `key`; when a key repeats, the last one wins (as most decoders do).
+    /// The value of `key`. `JSONParser` never gives an object with a repeated key; in one built otherwise, the last
+    /// one wins.
     public subscript(key: String) -> JSONValue? {
         for member in members.reversed() where member.key == key { return member.value }
         return nil

@@ -18,13 +18,31 @@ public struct LineReadSummary: Sendable, Hashable {
     public var lines: Int
     /// What went wrong with a damaged gzip stream, and after which line; nil when the file was whole.
     public var truncation: String?
+    /// Lines longer than the reader's limit, in order: skipped, never handed to the caller.
+    public var overlongLines: [OverlongLine]
 
     /// A summary with every field given.
-    public init(sha256: String, bytes: Int64, lines: Int, truncation: String? = nil) {
+    public init(
+        sha256: String, bytes: Int64, lines: Int, truncation: String? = nil, overlongLines: [OverlongLine] = []
+    ) {
         self.sha256 = sha256
         self.bytes = bytes
         self.lines = lines
         self.truncation = truncation
+        self.overlongLines = overlongLines
+    }
+}
+
+/// A line `LineReader` skipped because it is longer than its limit: its number and its length.
+public struct OverlongLine: Sendable, Hashable {
+    /// The 1-based physical line number.
+    public var line: Int
+    /// The line's length in bytes, without its line end.
+    public var bytes: Int
+
+    public init(line: Int, bytes: Int) {
+        self.line = line
+        self.bytes = bytes
     }
 }
 
@@ -48,18 +66,25 @@ public struct FileReadError: Error, Sendable, Hashable, CustomStringConvertible,
 }
 
 /// Streams a file line by line in fixed-size chunks, gunzipping it on the way when asked, and hashes
-/// the raw bytes as it goes.
+/// the raw bytes as it goes. Memory is bounded whatever the file holds: the chunk buffers, and one line of at most
+/// `maximumLineBytes` (a longer one, plain or decompressed, is counted and skipped as it streams by).
 public enum LineReader {
+    /// The longest line delivered unless told otherwise: 16 MiB, far beyond any POS event (a sale of a thousand
+    /// lines is about 50 KB), and small enough that a gzip bomb of one endless line costs no more.
+    public static let defaultMaximumLineBytes = 16 << 20
+
     /// Calls `body` with each line of the file at `url` and returns what was read.
     ///
     /// Lines end at LF; a CR before it is dropped; a last line with no LF is still delivered. Line numbers
     /// are 1-based physical lines of the decoded text. The buffer handed to `body` is only valid during the
     /// call. `gzip` nil means "when the name ends in `.gz`". A damaged gzip stream does not throw: the lines
     /// decoded before the damage are delivered (never the partial one) and `truncation` says what happened.
+    /// A line longer than `maximumLineBytes` (not counting its line end) is not delivered: it is skipped without
+    /// being held, keeps its number, and is listed in `overlongLines`; the lines after it are read as usual.
     /// Throws `FileReadError` when the file cannot be opened or read, and whatever `body` throws.
     @discardableResult
     public static func forEachLine(
-        url: URL, gzip: Bool? = nil, chunkSize: Int = 1 << 20,
+        url: URL, gzip: Bool? = nil, chunkSize: Int = 1 << 20, maximumLineBytes: Int = defaultMaximumLineBytes,
         _ body: (_ lineNumber: Int, _ line: UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> LineReadSummary {
         let path = url.path
@@ -70,7 +95,7 @@ public enum LineReader {
 
         var hasher = SHA256()
         var totalBytes: Int64 = 0
-        var splitter = LineSplitter()
+        var splitter = LineSplitter(maximumLineBytes: maximumLineBytes)
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { input.deallocate() }
 
@@ -85,7 +110,8 @@ public enum LineReader {
             }
             try splitter.finish(body)
             return LineReadSummary(
-                sha256: SHA256.hex(hasher.finalize()), bytes: totalBytes, lines: splitter.lineNumber)
+                sha256: SHA256.hex(hasher.finalize()), bytes: totalBytes, lines: splitter.lineNumber,
+                overlongLines: splitter.overlongLines)
         }
 
         guard let inflater = GzipInflater() else {
@@ -113,18 +139,33 @@ public enum LineReader {
         }
         if damage == nil { try splitter.finish(body) }
         return LineReadSummary(
-            sha256: SHA256.hex(hasher.finalize()), bytes: totalBytes, lines: splitter.lineNumber, truncation: damage)
+            sha256: SHA256.hex(hasher.finalize()), bytes: totalBytes, lines: splitter.lineNumber, truncation: damage,
+            overlongLines: splitter.overlongLines)
     }
 }
 
 // MARK: - Line splitting
 
-/// Cuts a stream of bytes into LF-terminated lines, carrying a partial line from one chunk to the next.
+/// Cuts a stream of bytes into LF-terminated lines, carrying a partial line from one chunk to the next. A line
+/// longer than `maximumLineBytes` is never held whole: once it is known to be too long, its bytes are only counted.
 struct LineSplitter {
-    /// The number of the last line delivered.
+    /// The longest line delivered, without its line end.
+    let maximumLineBytes: Int
+    /// The number of the last line delivered or skipped.
     private(set) var lineNumber = 0
-    /// The start of a line whose end has not been seen yet.
+    /// The lines skipped for their length.
+    private(set) var overlongLines: [OverlongLine] = []
+    /// The start of a line whose end has not been seen yet (at most `maximumLineBytes` + 1 bytes: the one more may be
+    /// the CR of a CRLF).
     private var carry: [UInt8] = []
+    /// The length so far of a line found too long, whose end has not been seen yet; nil when there is none.
+    private var skipped: Int?
+    /// Whether the last byte of the line being skipped is a CR (not counted if the LF follows).
+    private var skippedEndsInCR = false
+
+    init(maximumLineBytes: Int = LineReader.defaultMaximumLineBytes) {
+        self.maximumLineBytes = min(max(0, maximumLineBytes), Int.max - 1)
+    }
 
     /// "after line 41", or "before the first line" when none was delivered.
     var positionText: String { lineNumber == 0 ? "before the first line" : "after line \(lineNumber)" }
@@ -138,29 +179,82 @@ struct LineSplitter {
         var start = 0
         while start < end {
             guard let found = memchr(base + start, 0x0A, end - start) else {
-                carry.append(contentsOf: UnsafeBufferPointer(start: base + start, count: end - start))
+                hold(UnsafeBufferPointer(start: base + start, count: end - start))
                 return
             }
             let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            let piece = UnsafeBufferPointer(start: base + start, count: newline - start)
             lineNumber += 1
-            if carry.isEmpty {
-                try body(lineNumber, Self.strippingCR(UnsafeBufferPointer(start: base + start, count: newline - start)))
+            if let length = skipped {
+                let endsInCR = piece.isEmpty ? skippedEndsInCR : piece[piece.count - 1] == 0x0D
+                overlongLines.append(OverlongLine(line: lineNumber, bytes: length + piece.count - (endsInCR ? 1 : 0)))
+                skipped = nil
+            } else if carry.isEmpty {
+                let line = Self.strippingCR(piece)
+                if line.count > maximumLineBytes {
+                    overlongLines.append(OverlongLine(line: lineNumber, bytes: line.count))
+                } else {
+                    try body(lineNumber, line)
+                }
+            } else if carry.count + piece.count > maximumLineBytes + 1 {
+                // Too long even if it ends in a CR: count it, do not gather it.
+                let endsInCR = piece.isEmpty ? carry.last == 0x0D : piece[piece.count - 1] == 0x0D
+                overlongLines.append(
+                    OverlongLine(line: lineNumber, bytes: carry.count + piece.count - (endsInCR ? 1 : 0)))
+                carry = []
             } else {
-                carry.append(contentsOf: UnsafeBufferPointer(start: base + start, count: newline - start))
+                carry.append(contentsOf: piece)
                 let number = lineNumber
-                try carry.withUnsafeBufferPointer { try body(number, Self.strippingCR($0)) }
-                carry.removeAll(keepingCapacity: true)
+                let delivered = try carry.withUnsafeBufferPointer { whole -> Bool in
+                    let line = Self.strippingCR(whole)
+                    guard line.count <= maximumLineBytes else { return false }
+                    try body(number, line)
+                    return true
+                }
+                if !delivered {
+                    overlongLines.append(OverlongLine(line: number, bytes: carry.count))
+                }
+                carry.removeAll(keepingCapacity: carry.count <= 1 << 20)
             }
             start = newline + 1
         }
     }
 
-    /// Delivers the last line when it had no LF.
+    /// Keeps the start of a line whose end is in a later chunk, or counts it once it is too long.
+    private mutating func hold(_ piece: UnsafeBufferPointer<UInt8>) {
+        if let length = skipped {
+            skipped = length + piece.count
+            skippedEndsInCR = piece[piece.count - 1] == 0x0D
+        } else if carry.count + piece.count > maximumLineBytes + 1 {
+            skipped = carry.count + piece.count
+            skippedEndsInCR = piece[piece.count - 1] == 0x0D
+            carry = []
+        } else {
+            carry.append(contentsOf: piece)
+        }
+    }
+
+    /// Delivers the last line when it had no LF (or counts it, when it is too long).
     mutating func finish(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if let length = skipped {
+            lineNumber += 1
+            overlongLines.append(OverlongLine(line: lineNumber, bytes: length - (skippedEndsInCR ? 1 : 0)))
+            skipped = nil
+            return
+        }
         guard !carry.isEmpty else { return }
         lineNumber += 1
         let number = lineNumber
-        try carry.withUnsafeBufferPointer { try body(number, Self.strippingCR($0)) }
+        // Without an LF, a final CR is part of the line's end too.
+        let delivered = try carry.withUnsafeBufferPointer { whole -> Bool in
+            let line = Self.strippingCR(whole)
+            guard line.count <= maximumLineBytes else { return false }
+            try body(number, line)
+            return true
+        }
+        if !delivered {
+            overlongLines.append(OverlongLine(line: number, bytes: carry.count - (carry.last == 0x0D ? 1 : 0)))
+        }
         carry.removeAll(keepingCapacity: true)
     }
 

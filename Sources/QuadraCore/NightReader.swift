@@ -24,6 +24,9 @@ public struct NightReader: Sendable {
     public var partitionBytes = 4 << 20
     /// Where the POS records are spilled (unlinked files: nothing is left behind).
     public var spillDirectory = FileManager.default.temporaryDirectory
+    /// The longest POS log line read, plain or decompressed (without its line end): a longer one is rejected
+    /// (`INPUT_REJECTED` with its file and line) without being held in memory, and the rest of the file is read.
+    public var maximumLineBytes = LineReader.defaultMaximumLineBytes
 
     /// The most partitions a night is split into.
     static let maximumPartitions = 1024
@@ -148,7 +151,7 @@ public struct NightReader: Sendable {
         var diagnostics: [Diagnostic] = []
         defer { onFileRead?(displayPath) }
         do {
-            let summary = try LineReader.forEachLine(url: url) { lineNumber, line in
+            let summary = try LineReader.forEachLine(url: url, maximumLineBytes: maximumLineBytes) { lineNumber, line in
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
                 records += 1
                 // The fast scanner spills the record straight from the line; anything else takes the strict path.
@@ -162,6 +165,15 @@ public struct NightReader: Sendable {
                         Diagnostic(
                             location: SourceLocation(file: displayPath, line: lineNumber), message: rejection.message))
                 }
+            }
+            for overlong in summary.overlongLines {
+                records += 1
+                rejected += 1
+                diagnostics.append(
+                    Diagnostic(
+                        location: SourceLocation(file: displayPath, line: overlong.line),
+                        message: "the line is too long: expected at most \(maximumLineBytes) bytes, found "
+                            + "\(overlong.bytes); it was skipped (quadra run --max-line-mb raises the limit)"))
             }
             if let truncation = summary.truncation {
                 rejected += 1

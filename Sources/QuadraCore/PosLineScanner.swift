@@ -7,8 +7,10 @@
 /// sum overflows 64 bits (on which the strict path traps today).
 ///
 /// One pass over the bytes validates the JSON (RFC 8259 grammar, white space anywhere it is allowed) and records
-/// where the value of each known top-level key lies: a repeated key keeps its last value and `null` counts as
-/// missing, as `JSONObject`'s subscript and `FieldReader` see them. A second step decodes the event from those
+/// where the value of each known top-level key lies, `null` counting as missing, as `FieldReader` sees it. A key
+/// repeated in any object of the line (the strict parser rejects it) sends the line to the strict path: at the top
+/// level, a bit per known key and `JSONObjectKeys` for the others find it; deeper, `JSONObjectKeys`. An object with
+/// more than `JSONObjectKeys.capacity` keys that are not known top-level keys takes the strict path too. A second step decodes the event from those
 /// ranges, reading only the keys that event uses; unknown keys only have to be valid JSON.
 public enum PosLineScanner {
     /// Nesting beyond this (the line's object is level 1) sends the line to the strict path.
@@ -57,14 +59,16 @@ extension PosLineScanner {
     fileprivate typealias Span = JSONSpan<ValueKind>
 
     /// The top-level keys some event reads.
-    fileprivate enum Key {
+    fileprivate enum Key: UInt8 {
         case ts, event, terminal, sale, pem, total, payment, lines, posRefId, kind, amount, success, userOverride
         case hostResponseText, receiptUuid, documentNumber, reason
         case other
     }
 
-    /// The last value of each known top-level key.
+    /// The value of each known top-level key.
     fileprivate struct Fields {
+        /// A bit per known key already read (`1 << Key.rawValue`).
+        var seen: UInt32 = 0
         var ts = Span()
         var event = Span()
         var terminal = Span()
@@ -83,8 +87,12 @@ extension PosLineScanner {
         var documentNumber = Span()
         var reason = Span()
 
+        /// Records a known key's value (not `.other`: the caller follows those); false when the key was already read.
         @inline(__always)
-        mutating func set(_ key: Key, _ span: Span) {
+        mutating func set(_ key: Key, _ span: Span) -> Bool {
+            let bit: UInt32 = 1 << key.rawValue
+            guard seen & bit == 0 else { return false }
+            seen |= bit
             switch key {
             case .ts: ts = span
             case .event: event = span
@@ -103,8 +111,9 @@ extension PosLineScanner {
             case .receiptUuid: receiptUuid = span
             case .documentNumber: documentNumber = span
             case .reason: reason = span
-            case .other: break
+            case .other: return false
             }
+            return true
         }
     }
 
@@ -417,10 +426,15 @@ extension JSONByteCursor {
         skipWhitespace()
         // `{}` has no event: the strict path rejects it.
         guard byte == JSONByteCursor.quote else { return false }
+        var otherKeys = JSONObjectKeys()
         while true {
             let keyStart = index + 1
             guard string() else { return false }
             let key = Self.posKey(base + keyStart, index - 1 - keyStart)
+            let isKnown = key != .other
+            if !isKnown {
+                guard otherKeys.insert(base, keyStart, index - 1 - keyStart) else { return false }
+            }
             skipWhitespace()
             guard byte == JSONByteCursor.colon else { return false }
             index += 1
@@ -435,7 +449,9 @@ extension JSONByteCursor {
                 guard let other = span(depth: 2) else { return false }
                 value = other
             }
-            fields.set(key, value)
+            if isKnown {
+                guard fields.set(key, value) else { return false }
+            }
             guard let closed = afterElement(closing: JSONByteCursor.closeBrace) else { return false }
             if closed { break }
             guard byte == JSONByteCursor.quote else { return false }

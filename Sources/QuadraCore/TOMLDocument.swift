@@ -77,7 +77,14 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 /// The subset: comments, `[table]` headers, `key = value` with bare, quoted or dotted keys, basic and literal
 /// strings, integers, booleans, arrays of those (over several lines too) and inline tables (`{ a = 1, b = "x" }`,
 /// whose members become entries under the key). Anything else is an error with its line.
+///
+/// Arrays and inline tables nest at most `maximumNesting` levels: the parser descends into them recursively, so a
+/// deeper value (30,000 `[`, say) would overflow the stack; it is a configuration error with its line instead.
 public struct TOMLDocument: Sendable {
+    /// How deep arrays and inline tables may nest (`x = [[1]]` is 2 levels). Quadra's settings use 2 at most; TOML
+    /// 1.0 sets no limit, but every real parser has one (the stack's), and this one says so with the line.
+    public static let maximumNesting = 128
+
     public struct Entry: Sendable, Hashable {
         public var value: TOMLValue
         public var line: Int
@@ -99,6 +106,8 @@ public struct TOMLDocument: Sendable {
         let file: String
         var index = 0
         var line = 1
+        /// How many arrays and inline tables enclose the value being parsed.
+        var depth = 0
         var document = TOMLDocument()
 
         init(scalars: [Unicode.Scalar], file: String) {
@@ -188,8 +197,14 @@ public struct TOMLDocument: Sendable {
             guard index < scalars.count else { throw fail("expected a value", key: key) }
             let c = scalars[index]
             if c == "\"" || c == "'" { return try parseString() }
-            if c == "{" { return try parseInlineTable(key: key) }
+            if c == "{" {
+                try enter(key: key)
+                defer { depth -= 1 }
+                return try parseInlineTable(key: key)
+            }
             if c == "[" {
+                try enter(key: key)
+                defer { depth -= 1 }
                 index += 1
                 var items: [TOMLValue] = []
                 while true {
@@ -221,6 +236,16 @@ public struct TOMLDocument: Sendable {
             throw fail(
                 "expected a string in quotes, an integer, true, false or an array, found \(word.isEmpty ? "nothing" : word)",
                 key: key)
+        }
+
+        /// Counts one more level of nesting; past `maximumNesting`, an error rather than a deeper recursion.
+        mutating func enter(key: String) throws(ConfigurationError) {
+            depth += 1
+            guard depth <= TOMLDocument.maximumNesting else {
+                throw fail(
+                    "arrays and inline tables nested too deep: expected at most \(TOMLDocument.maximumNesting) levels",
+                    key: key)
+            }
         }
 
         /// `{ key = value, … }` on one line, no trailing comma (TOML 1.0).

@@ -1,19 +1,20 @@
+import Foundation
 import QuadraCore
 
-/// One file `quadra fetch` writes: its path relative to the night (`acube/<PEM>/receipts-1.json`) and its bytes,
-/// exactly as A-Cube sent them.
+/// One file `quadra fetch` wrote, exactly as A-Cube sent it: its path relative to the night
+/// (`acube/<PEM>/receipts-1.json`) and its size. The bytes went to disk as they arrived; no result holds them.
 public struct AcubeFetchedFile: Sendable, Hashable {
     public var relativePath: String
-    public var bytes: [UInt8]
+    public var byteCount: Int
 
-    public init(relativePath: String, bytes: [UInt8]) {
+    public init(relativePath: String, byteCount: Int) {
         self.relativePath = relativePath
-        self.bytes = bytes
+        self.byteCount = byteCount
     }
 }
 
-/// What a fetch gave: the files to write, which export kinds were fetched per PEM (so that only those kinds'
-/// stale pages are removed), warnings for standard error and next steps for the summary.
+/// What a fetch gave: the files written, which export kinds were fetched per PEM (only those kinds' stale pages
+/// were removed), warnings for standard error and next steps for the summary.
 public struct AcubeFetchResult: Sendable, Hashable {
     public var files: [AcubeFetchedFile] = []
     /// PEM → the file name prefixes fetched for it (`receipts`, `journals`, `notifications`, `emergency-reports`).
@@ -27,14 +28,15 @@ public struct AcubeFetchResult: Sendable, Hashable {
     public init() {}
 }
 
-/// Walks A-Cube's lists for each PEM and returns the files of `NIGHT/acube/<PEM>/` (formats.md §1):
+/// Walks A-Cube's lists for each PEM and writes the files of `NIGHT/acube/<PEM>/` (formats.md §1):
 /// `receipts-ready-<n>.json` and `receipts-sent-<n>.json` (every page of the day's receipts of each status),
 /// `journals-<n>.json` (the PEM's journals of the day: a supplier with `acube.merchant_uuid`),
 /// `notifications-<n>.json` (polled over mutual TLS with the PEM's certificate) and `emergency-reports-<n>.json`
 /// (every page of the reports A-Cube holds: a supplier), pages numbered from 1.
 ///
-/// PEMs are fetched concurrently, `acube.concurrency` at a time, sharing the client's one back-off. Nothing is
-/// written here: the caller writes the files once every PEM is fetched, so a failure leaves the night as it was.
+/// PEMs are fetched concurrently, `acube.concurrency` at a time, sharing the client's one back-off. Each page goes to
+/// disk as it arrives, into a hidden staging folder of the night (`AcubeFetchStaging`), and into place only once
+/// every PEM is fetched: a failure leaves the night as it was, and memory holds pages in flight, not the night.
 public struct AcubeFetcher: Sendable {
     /// The export kinds, as file name prefixes the night reader recognises.
     public static let kinds = ["receipts", "journals", "notifications", "emergency-reports"]
@@ -87,8 +89,11 @@ public struct AcubeFetcher: Sendable {
         var kinds: Set<String> = []
     }
 
-    /// Fetches every PEM's lists for `day`. Throws the first `AcubeError` (nothing is partly returned).
-    public func fetch(pems: [String], day: FiscalDay) async throws(AcubeError) -> AcubeFetchResult {
+    /// Fetches every PEM's lists for `day` into `night/acube/<PEM>/`, then removes the pages of the kinds fetched
+    /// that this fetch did not write (an earlier fetch's). Throws the first `AcubeError`, or an
+    /// `AcubeFetchStorageError` when a page cannot be written; either way before any page is in place, the night as
+    /// it was (only a page that cannot be moved into place, at the very end, leaves a night part old, part new).
+    public func fetch(pems: [String], day: FiscalDay, into night: URL) async throws -> AcubeFetchResult {
         var result = AcubeFetchResult()
         let supplier = client.settings.role == .supplier
         let journals = supplier && (client.settings.merchantUUID.map { !$0.isEmpty } ?? false)
@@ -129,69 +134,88 @@ public struct AcubeFetcher: Sendable {
                         + "its notifications (platform outages) were not read")
             }
         }
+        let staging = try AcubeFetchStaging(night: night)
         let fetched: [PemFetch]
         do {
             fetched = try await BoundedConcurrency.map(unique, limit: Int(clamping: client.settings.concurrency)) {
-                pem in try await fetchOne(pem: pem, day: day, journals: journals, supplier: supplier)
+                pem in try await fetchOne(pem: pem, day: day, journals: journals, supplier: supplier, staging)
             }
         } catch let error as AcubeError {
+            staging.discard()
+            throw error
+        } catch let error as AcubeFetchStorageError {
+            staging.discard()
             throw error
         } catch {
+            staging.discard()
             throw AcubeError(kind: .unreachable, message: "the fetch stopped: \(error)")
         }
+        var pages: [(pem: String, name: String)] = []
         for (pem, one) in zip(unique, fetched) {
             result.files += one.files
             result.fetchedKinds[pem] = one.kinds
+            pages += one.files.map { (pem, ($0.relativePath as NSString).lastPathComponent) }
+        }
+        do {
+            result.warnings += try staging.publish(pages, fetchedKinds: result.fetchedKinds)
+        } catch {
+            staging.discard()
+            throw error
         }
         return result
     }
 
-    /// Every list of one PEM.
-    private func fetchOne(pem: String, day: FiscalDay, journals: Bool, supplier: Bool) async throws(AcubeError)
-        -> PemFetch
-    {
+    /// Every list of one PEM, each page staged as it arrives.
+    private func fetchOne(
+        pem: String, day: FiscalDay, journals: Bool, supplier: Bool, _ staging: AcubeFetchStaging
+    ) async throws -> PemFetch {
         var one = PemFetch()
         one.kinds.insert("receipts")
         for status in AcubeReceiptStatus.allCases {
-            try await walk(pem: pem, kind: "receipts-\(status.rawValue)", into: &one) { page throws(AcubeError) in
-                try await client.receiptsPage(pem: pem, status: status, day: day, timeZone: timeZone, page: page)
+            try await walk(pem: pem, kind: "receipts-\(status.rawValue)", staging, into: &one) { page in
+                let fetched = try await client.receiptsPage(
+                    pem: pem, status: status, day: day, timeZone: timeZone, page: page)
+                return (fetched.bytes, fetched.hasMore)
             }
         }
         if journals {
             one.kinds.insert("journals")
-            try await walk(pem: pem, kind: "journals", into: &one) { page throws(AcubeError) in
-                try await client.journalsPage(pem: pem, from: day, to: day, page: page)
+            try await walk(pem: pem, kind: "journals", staging, into: &one) { page in
+                let fetched = try await client.journalsPage(pem: pem, from: day, to: day, page: page)
+                return (fetched.bytes, fetched.hasMore)
             }
         }
         if let identity = identities[pem] {
             one.kinds.insert("notifications")
-            try await walk(pem: pem, kind: "notifications", into: &one) { page throws(AcubeError) in
-                try await client.notificationsPage(identity: identity, page: page)
+            try await walk(pem: pem, kind: "notifications", staging, into: &one) { page in
+                let fetched = try await client.notificationsPage(identity: identity, page: page)
+                return (fetched.bytes, fetched.hasMore)
             }
         }
         if supplier {
             one.kinds.insert("emergency-reports")
-            onProgress?("\(pem) emergency reports")
-            let pages = try await client.emergencyReportPages(pem: pem)
-            for (index, page) in pages.enumerated() {
-                one.files.append(
-                    AcubeFetchedFile(
-                        relativePath: "acube/\(pem)/emergency-reports-\(index + 1).json", bytes: page.bytes))
+            try await walk(pem: pem, kind: "emergency-reports", staging, into: &one) { page in
+                let fetched = try await client.emergencyReportsPage(pem: pem, page: page)
+                return (fetched.bytes, fetched.hasMore)
             }
         }
         return one
     }
 
-    /// Asks for pages 1, 2, … until one says there is no more, and adds each as `acube/<PEM>/<kind>-<n>.json`.
+    /// Asks for pages 1, 2, … until one says there is no more, and stages each as `<PEM>/<kind>-<n>.json` (its place
+    /// in the night: `acube/<PEM>/<kind>-<n>.json`).
     private func walk(
-        pem: String, kind: String, into one: inout PemFetch, _ page: (Int) async throws(AcubeError) -> AcubePage
-    ) async throws(AcubeError) {
+        pem: String, kind: String, _ staging: AcubeFetchStaging, into one: inout PemFetch,
+        _ page: (Int) async throws -> (bytes: [UInt8], hasMore: Bool)
+    ) async throws {
         var number = 1
         while true {
             onProgress?("\(pem) \(kind.replacingOccurrences(of: "-", with: " ")) page \(number)")
             let fetched = try await page(number)
+            let name = "\(kind)-\(number).json"
+            try staging.write(fetched.bytes, pem: pem, name: name)
             one.files.append(
-                AcubeFetchedFile(relativePath: "acube/\(pem)/\(kind)-\(number).json", bytes: fetched.bytes))
+                AcubeFetchedFile(relativePath: "acube/\(pem)/\(name)", byteCount: fetched.bytes.count))
             guard fetched.hasMore else { return }
             guard number < Self.maximumPages else {
                 throw AcubeError(

@@ -117,8 +117,7 @@ struct DemoCommand: AsyncParsableCommand {
         // 1. fetch
         let day = FiscalDay(year: 2026, month: 11, day: 21)
         let fetched = try await FetchCommand.fetch(
-            settings: configuration.acube, credentials: credentials, day: day, timeZone: zone)
-        try FetchCommand.write(fetched, into: night)
+            settings: configuration.acube, credentials: credentials, day: day, timeZone: zone, into: night)
         print("Fetched \(fetched.files.count) A-Cube files into \(night.path)/acube/.")
 
         // 2. record what A-Cube already holds: the PEM holds a report filed before Quadra for 2026-11-20 (the

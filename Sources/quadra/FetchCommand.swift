@@ -22,9 +22,12 @@ struct FetchCommand: AsyncParsableCommand {
                                         ([acube.certificates])
               emergency-reports-<n>.json  every report A-Cube holds for the PEM
                                         (a supplier)
-            Each file is written atomically, exactly as A-Cube sent it; pages
-            are numbered from 1, and pages an earlier fetch left are removed.
-            Nothing is written unless every PEM was fetched. A PEM without a
+            Each file is written exactly as A-Cube sent it, as it arrives, to
+            NIGHT/acube/.fetch-<pid>/, and moved into place (renamed) once
+            every PEM is fetched; pages are numbered from 1, and pages an
+            earlier fetch left are removed. Nothing changes in the night unless
+            every PEM was fetched (a folder a killed fetch left is removed by
+            the next one). A PEM without a
             certificate is fetched without its notifications (a warning, and a
             next step). The account comes from the environment, never from the
             configuration file: QUADRA_ACUBE_EMAIL and QUADRA_ACUBE_PASSWORD
@@ -86,9 +89,9 @@ struct FetchCommand: AsyncParsableCommand {
             throw UsageFailure(message: "--into: cannot create \(night.path): \(SystemErrorText.describe(error))")
         }
 
-        let result = try await Self.fetch(settings: settings, credentials: credentials, day: day, timeZone: zone)
+        let result = try await Self.fetch(
+            settings: settings, credentials: credentials, day: day, timeZone: zone, into: night)
         for warning in result.warnings { FileHandle.printError("quadra: warning: \(warning)\n") }
-        try Self.write(result, into: night)
         let pages = result.files.count
         print(
             "Fetched \(pages) file\(pages == 1 ? "" : "s") for \(result.fetchedKinds.count) PEM"
@@ -100,9 +103,10 @@ struct FetchCommand: AsyncParsableCommand {
         }
     }
 
-    /// Logs in, then walks every PEM's lists; every A-Cube failure becomes exit status 2.
+    /// Logs in, then walks every PEM's lists into `night`; every failure becomes exit status 2.
     static func fetch(
-        settings: Configuration.AcubeSettings, credentials: AcubeCredentials, day: FiscalDay, timeZone: FiscalTimeZone
+        settings: Configuration.AcubeSettings, credentials: AcubeCredentials, day: FiscalDay, timeZone: FiscalTimeZone,
+        into night: URL
     ) async throws -> AcubeFetchResult {
         let connection = try AcubeConnection(settings: settings, credentials: credentials)
         let client = connection.client
@@ -114,46 +118,18 @@ struct FetchCommand: AsyncParsableCommand {
         do {
             progress.show("logging in")
             try await client.authenticate()
-            let result = try await fetcher.fetch(pems: settings.pems, day: day)
+            let result = try await fetcher.fetch(pems: settings.pems, day: day, into: night)
             progress.finish()
             await connection.shutdown()
             return result
+        } catch let error as AcubeFetchStorageError {
+            progress.finish()
+            await connection.shutdown()
+            throw UsageFailure(message: "--into: \(error)")
         } catch {
             progress.finish()
             await connection.shutdown()
             throw UsageFailure(message: "fetch failed, nothing was written: \(error)")
-        }
-    }
-
-    /// Writes every fetched file atomically, then removes the pages an earlier fetch of the same PEM left.
-    static func write(_ result: AcubeFetchResult, into night: URL) throws {
-        var written: [String: Set<String>] = [:]
-        for file in result.files {
-            let target = night.appendingPathComponent(file.relativePath)
-            do {
-                try FileManager.default.createDirectory(
-                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try OutputDirectory.writeAtomically(file.bytes, to: target)
-            } catch {
-                throw UsageFailure(message: "--into: \(error)")
-            }
-            let pem = target.deletingLastPathComponent().lastPathComponent
-            written[pem, default: []].insert(target.lastPathComponent)
-        }
-        for (pem, kinds) in result.fetchedKinds {
-            let folder = night.appendingPathComponent("acube").appendingPathComponent(pem)
-            let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            let stale = AcubeFetcher.staleFiles(
-                existing: existing, written: written[pem] ?? [], fetchedKinds: kinds)
-            for name in stale {
-                do {
-                    try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-                } catch {
-                    FileHandle.printError(
-                        "quadra: warning: cannot remove the stale page \(folder.path)/\(name): "
-                            + "\(SystemErrorText.describe(error))\n")
-                }
-            }
         }
     }
 }

@@ -34,6 +34,8 @@ struct NightPipeline {
         var workers = ParallelWork.defaultWorkers
         /// About how many bytes of POS log go to one partition.
         var partitionBytes = 4 << 20
+        /// The longest POS log line read (`NightReader.maximumLineBytes`).
+        var maximumLineBytes = LineReader.defaultMaximumLineBytes
         var logger = Logger(label: "quadra")
     }
 
@@ -165,6 +167,7 @@ struct NightPipeline {
         var reader = NightReader(timeZone: options.timeZone, registerXML: LibXMLRegisterReader())
         reader.workers = options.workers
         reader.partitionBytes = options.partitionBytes
+        reader.maximumLineBytes = options.maximumLineBytes
         let progress = Progress(label: "reading file")
         reader.onFileRead = { progress.step($0) }
         defer { progress.finish() }

@@ -63,6 +63,14 @@ struct RunCommand: AsyncParsableCommand {
             """, valueName: "MB"))
     var partitionMb = 4
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            The longest POS log line read, in MB (decompressed, for .jsonl.gz): a longer line is rejected \
+            (INPUT_REJECTED) without being held in memory, and the rest of its file is read.
+            """, valueName: "MB"))
+    var maxLineMb = LineReader.defaultMaximumLineBytes >> 20
+
     @OptionGroup var lock: LockOptions
 
     @OptionGroup var clock: ClockOptions
@@ -72,6 +80,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if partitionMb < 1 { throw ValidationError("--partition-mb must be at least 1") }
+        if maxLineMb < 1 || maxLineMb > 2047 { throw ValidationError("--max-line-mb must be from 1 to 2047") }
     }
 
     func run() async throws {
@@ -84,7 +93,8 @@ struct RunCommand: AsyncParsableCommand {
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
                 pinned: pinned, offline: offline, submit: submit, statePath: state, lockWait: lock.wait,
                 configuration: configuration,
-                workers: jobs ?? ParallelWork.defaultWorkers, partitionBytes: partitionMb << 20, logger: logger))
+                workers: jobs ?? ParallelWork.defaultWorkers, partitionBytes: partitionMb << 20,
+                maximumLineBytes: maxLineMb << 20, logger: logger))
         let status = try await pipeline.run()
         throw ExitCode(status)
     }

@@ -106,6 +106,55 @@ import Testing
         #expect(configuration.acube.pems == ["E1", "E2"])
         #expect(configuration.acube.merchantUUID == "aèb")
     }
+    /// A configuration nested 30,000 deep (arrays, inline tables, both mixed, over many lines) is an error naming the
+    /// file, the line and the key, not a stack overflow.
+    @Test(arguments: [
+        (
+            "[acube]\npems = " + String(repeating: "[", count: 30_000) + String(repeating: "]", count: 30_000) + "\n",
+            ":2: acube.pems: arrays and inline tables nested too deep: expected at most 128 levels"
+        ),
+        (
+            "[acube.certificates]\nE1 = " + String(repeating: "{ a = ", count: 30_000) + "1"
+                + String(repeating: " }", count: 30_000) + "\n",
+            ":2: acube.certificates.E1" + String(repeating: ".a", count: 128)
+                + ": arrays and inline tables nested too deep: expected at most 128 levels"
+        ),
+        (
+            "x = " + String(repeating: "[{ a = ", count: 15_000) + "1" + String(repeating: " }]", count: 15_000),
+            ":1: x" + String(repeating: ".a", count: 64)
+                + ": arrays and inline tables nested too deep: expected at most 128 levels"
+        ),
+        (
+            "# deep\nx = " + String(repeating: "[\n", count: 30_000),
+            ":130: x: arrays and inline tables nested too deep: expected at most 128 levels"
+        ),
+    ])
+    func deepNestingIsAnErrorWithTheFileAndLine(text: String, message: String) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-deep-\(UUID().uuidString).toml")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try Configuration.load(url: url)
+            Issue.record("accepted a configuration nested 30,000 deep")
+        } catch {
+            #expect(error.description == url.path + message)
+        }
+    }
+
+    @Test func nestingUpToTheLimitIsRead() throws {
+        let depth = TOMLDocument.maximumNesting
+        let text = "x = " + String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth) + "\n"
+        var value = try #require(try TOMLDocument.parse(text, file: "q.toml").entries["x"]).value
+        for _ in 0..<depth {
+            guard case .array(let items) = value, items.count == 1 else {
+                Issue.record("expected an array of one item, found \(value)")
+                return
+            }
+            value = items[0]
+        }
+        #expect(value == .integer(1))
+    }
+
     @Test func certificatesAreInlineTablesOrSubTablesWithPathsFromTheFilesFolder() throws {
         let text = """
             [acube]

@@ -172,9 +172,15 @@ import Testing
         #expect(messages.map(\.message) == [#"the key "b" is required"#, #"the key "c" is not allowed"#])
         let open = #"{"properties":{"a":true},"additionalProperties":{"type":"integer"}}"#
         #expect(try Self.failures(open, #"{"a":"x","b":"y","c":3}"#) == ["/b type"])
-        // A repeated key keeps its last value, as JSON decoders do.
-        #expect(try Self.failures(#"{"properties":{"a":{"type":"string"}}}"#, #"{"a":1,"a":"x"}"#) == [])
-        #expect(try Self.failures(#"{"properties":{"a":{"type":"string"}}}"#, #"{"a":"x","a":1}"#) == ["/a type"])
+        // `JSONParser` refuses a repeated key; in an object built otherwise, the last value is the one checked.
+        #expect(throws: JSONParseError.self) { try Self.json(#"{"a":1,"a":"x"}"#) }
+        let schema = try JSONSchema(document: Self.json(#"{"properties":{"a":{"type":"string"}}}"#))
+        for (values, expected) in [
+            ([JSONValue.number("1"), .string("x")], [String]()), ([.string("x"), .number("1")], ["/a type"]),
+        ] {
+            let instance = JSONValue.object(JSONObject(members: values.map { ("a", $0) }, line: 1))
+            #expect(schema.validate(instance, at: "#").map { "\($0.pointer) \($0.keyword)" } == expected)
+        }
         // Keys are escaped in the pointer of the violation.
         #expect(try Self.failures(#"{"properties":{"a/b~":{"type":"null"}}}"#, #"{"a/b~":1}"#) == ["/a~1b~0 type"])
         #expect(try Self.failures(#"{"properties":{"a":false}}"#, #"{"a":1}"#) == ["/a properties"])

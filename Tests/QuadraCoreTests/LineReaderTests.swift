@@ -223,6 +223,68 @@ import Testing
         #expect(summary.bytes == 9)
     }
 
+    // MARK: - Line length
+
+    /// `text` gzipped by gzip(1), in a temporary `.gz` file.
+    private static func gzipped(_ text: [UInt8]) throws -> URL {
+        let plain = try Self.temporaryFile(text, suffix: ".txt")
+        defer { try? FileManager.default.removeItem(at: plain) }
+        let gz = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "quadra-linereader-\(UUID().uuidString).gz")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -n -c '\(plain.path)' > '\(gz.path)'"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return gz
+    }
+
+    /// A line longer than the limit, decompressed or plain, is skipped and listed with its number and length, in
+    /// whatever chunks it arrives; the lines around it are delivered, and a line at the limit is too.
+    @Test(arguments: [1 << 20, 1, 7, 100, 4096, 5000])
+    func aLineOverTheLimitIsSkippedAndListed(chunkSize: Int) throws {
+        let limit = 4096
+        let long = [UInt8](repeating: UInt8(ascii: "x"), count: 300_000)
+        let atLimit = [UInt8](repeating: UInt8(ascii: "y"), count: limit)
+        var text: [UInt8] = Array("first\n".utf8) + long + Array("\r\nthird\n".utf8)
+        text += atLimit + Array("\r\n".utf8) + atLimit + Array("z\n".utf8) + atLimit + Array("\n".utf8)
+        text += Array("\n".utf8) + long
+        let full = String(decoding: atLimit, as: UTF8.self)
+        let gz = try Self.gzipped(text)
+        defer { try? FileManager.default.removeItem(at: gz) }
+        let plain = try Self.temporaryFile(text, suffix: ".jsonl")
+        defer { try? FileManager.default.removeItem(at: plain) }
+        for url in [gz, plain] {
+            var lines: [(Int, String)] = []
+            let summary = try LineReader.forEachLine(url: url, chunkSize: chunkSize, maximumLineBytes: limit) {
+                lines.append(($0, String(decoding: $1, as: UTF8.self)))
+            }
+            #expect(lines.map(\.0) == [1, 3, 4, 6, 7], "\(url.lastPathComponent)")
+            #expect(lines.map(\.1) == ["first", "third", full, full, ""])
+            #expect(
+                summary.overlongLines == [
+                    OverlongLine(line: 2, bytes: long.count), OverlongLine(line: 5, bytes: limit + 1),
+                    OverlongLine(line: 8, bytes: long.count),
+                ], "\(url.lastPathComponent), chunks of \(chunkSize)")
+            #expect(summary.lines == 8)
+            #expect(summary.truncation == nil)
+        }
+    }
+
+    /// Without a limit given, lines are bounded by `defaultMaximumLineBytes`: a gzip line of 17 MiB (17 KB
+    /// compressed) is skipped, not gathered.
+    @Test func theDefaultLimitBoundsADecompressedLine() throws {
+        let long = [UInt8](repeating: UInt8(ascii: "{"), count: 17 << 20)
+        let gz = try Self.gzipped(Array("{}\n".utf8) + long + Array("\n{}\n".utf8))
+        defer { try? FileManager.default.removeItem(at: gz) }
+        var longest = 0
+        let summary = try LineReader.forEachLine(url: gz) { longest = max(longest, $1.count) }
+        #expect(longest == 2)
+        #expect(summary.overlongLines == [OverlongLine(line: 2, bytes: 17 << 20)])
+        #expect(summary.lines == 3)
+    }
+
     // MARK: - Failures
 
     @Test func missingFileThrowsNamingThePath() throws {

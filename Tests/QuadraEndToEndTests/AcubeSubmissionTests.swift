@@ -185,6 +185,40 @@ import Testing
         }
     }
 
+    /// `quadra fetch` stages pages in `NIGHT/acube/.fetch-<pid>/`: a fetch that fails leaves the night as it was and
+    /// no staging folder; a staging folder a killed fetch left is removed by the next fetch.
+    @Test func aFailedFetchLeavesTheNightAsItWasAndTheNextRemovesAKilledOnesPages() async throws {
+        let simulator = try await Self.startAcube()
+        defer { Task { await simulator.shutdown() } }
+        let root = try Self.workspace(simulator, pems: [Self.pem, "E001-999999"])
+        let acube = root.appendingPathComponent("night/acube")
+        let leftover = acube.appendingPathComponent(".fetch-99999999/\(Self.pem)")
+        try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: true)
+        try Data("half a page".utf8).write(to: leftover.appendingPathComponent("receipts-sent-1.json"))
+        let names = { (folder: String) in
+            try FileManager.default.contentsOfDirectory(atPath: acube.appendingPathComponent(folder).path).sorted()
+        }
+        let before = try names(Self.pem)
+        let page = try Data(contentsOf: acube.appendingPathComponent("\(Self.pem)/receipts-sent-1.json"))
+
+        let failed = try await Self.quadra(
+            root, ["fetch", "--config", "quadra.toml", "--date", "2026-11-21", "--into", "night"])
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("fetch failed, nothing was written"), "\(failed.stderr)")
+        #expect(try names(Self.pem) == before)
+        #expect(try Data(contentsOf: acube.appendingPathComponent("\(Self.pem)/receipts-sent-1.json")) == page)
+        #expect(try names("").filter { $0.hasPrefix(".fetch-") }.isEmpty, "no staging folder, old or new")
+
+        let config = root.appendingPathComponent("quadra.toml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: #", "E001-999999""#, with: "").utf8).write(to: config)
+        let fetched = try await Self.quadra(
+            root, ["fetch", "--config", "quadra.toml", "--date", "2026-11-21", "--into", "night"])
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(try names("").filter { $0.hasPrefix(".fetch-") }.isEmpty)
+        #expect(try names(Self.pem).contains("receipts-sent-3.json"), "4 a page: the sample's receipts fill 3")
+    }
+
     // MARK: - Exactly once under faults
 
     @Test func theAnswerDroppedAfterTheCommitIsSettledFromTheListAndNeverResent() async throws {

@@ -386,7 +386,7 @@ import Testing
             let (identities, problems) = AcubeFetcher.loadIdentities(pems: [Self.pem], settings: client.settings)
             #expect(problems.isEmpty)
             return try await AcubeFetcher(client: client, identities: identities, identityProblems: problems)
-                .fetch(pems: [Self.pem, Self.pem], day: Self.day)
+                .fetch(pems: [Self.pem, Self.pem], day: Self.day, into: night)
         }
         #expect(
             result.files.map(\.relativePath) == [
@@ -398,11 +398,11 @@ import Testing
         #expect(result.nextSteps.isEmpty)
         #expect(result.fetchedKinds == [Self.pem: Set(AcubeFetcher.kinds)])
         for file in result.files {
-            let url = night.appendingPathComponent(file.relativePath)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(file.bytes).write(to: url)
+            let size = try FileManager.default.attributesOfItem(
+                atPath: night.appendingPathComponent(file.relativePath).path)[.size]
+            #expect(size as? Int == file.byteCount, "\(file.relativePath)")
         }
+        #expect(try Self.stagingFolders(night).isEmpty)
         let inputs = try NightReader(timeZone: .rome, registerXML: nil).read(directory: night)
         #expect(inputs.diagnostics.isEmpty)
         #expect(inputs.files.map(\.path) == result.files.map(\.relativePath).sorted())
@@ -431,6 +431,8 @@ import Testing
     }
 
     @Test func aPemWithoutACertificateIsFetchedWithoutNotificationsAndSaysWhatToDo() async throws {
+        let night = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: night) }
         let result = try await Self.withAcube(pageSize: 100) { simulator, client in
             simulator.seed(pem: "E001-000003")
             var settings = client.settings
@@ -441,7 +443,7 @@ import Testing
             let (identities, problems) = AcubeFetcher.loadIdentities(pems: pems, settings: settings)
             #expect(Set(identities.keys) == [Self.pem])
             let result = try await AcubeFetcher(client: client, identities: identities, identityProblems: problems)
-                .fetch(pems: pems, day: Self.day)
+                .fetch(pems: pems, day: Self.day, into: night)
             let notifications = simulator.requests.filter { $0.path == "/mf1/notifications" }
             #expect(notifications.count == 1, "only the PEM with a certificate is polled")
             return result
@@ -458,30 +460,38 @@ import Testing
 
     @Test func manyPemsAreFetchedConcurrentlyInTheSameFilesAsOneByOne() async throws {
         let pems = (1...12).map { String(format: "E009-%06d", $0) }
-        func fetch(concurrency: Int64) async throws -> (AcubeFetchResult, Int) {
+        let nights = [try Self.temporaryDirectory(), try Self.temporaryDirectory()]
+        defer { for night in nights { try? FileManager.default.removeItem(at: night) } }
+        func fetch(concurrency: Int64, into night: URL) async throws -> (AcubeFetchResult, Int) {
             let body: (AcubeSimulator, AcubeClient) async throws -> (AcubeFetchResult, Int) = { simulator, client in
                 for (index, pem) in pems.enumerated() {
                     simulator.seed(pem: pem, receipts: [Self.receipt("r-\(index)", "2026-11-21T10:00:00")])
                 }
                 simulator.delayEveryRequest(milliseconds: 30)
-                let result = try await AcubeFetcher(client: client).fetch(pems: pems, day: Self.day)
+                let result = try await AcubeFetcher(client: client).fetch(pems: pems, day: Self.day, into: night)
                 simulator.delayEveryRequest(milliseconds: 0)
                 return (result, simulator.requests.count)
             }
             return try await Self.withAcube(adjust: { $0.concurrency = concurrency }, body)
         }
-        let (serial, serialRequests) = try await fetch(concurrency: 1)
-        let (parallel, parallelRequests) = try await fetch(concurrency: 4)
+        let (serial, serialRequests) = try await fetch(concurrency: 1, into: nights[0])
+        let (parallel, parallelRequests) = try await fetch(concurrency: 4, into: nights[1])
         #expect(parallel.files == serial.files)
+        for file in serial.files {
+            let bytes = try nights.map { try Data(contentsOf: $0.appendingPathComponent(file.relativePath)) }
+            #expect(bytes[0] == bytes[1], "\(file.relativePath)")
+        }
         #expect(parallelRequests == serialRequests)
         #expect(parallel.files.filter { $0.relativePath.hasSuffix("receipts-sent-1.json") }.count == 12)
     }
 
     @Test func aMerchantFetchesReceiptsAndNotificationsOnlyWithAWarning() async throws {
+        let night = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: night) }
         let result = try await Self.withAcube(role: .merchant, pageSize: 100) { simulator, client in
             let (identities, _) = AcubeFetcher.loadIdentities(pems: [Self.pem], settings: client.settings)
             let result = try await AcubeFetcher(client: client, identities: identities).fetch(
-                pems: [Self.pem], day: Self.day)
+                pems: [Self.pem], day: Self.day, into: night)
             #expect(!simulator.requests.contains { $0.path.hasPrefix("/mf2/") })
             return result
         }
@@ -495,8 +505,10 @@ import Testing
     }
 
     @Test func withoutAMerchantUUIDTheFetcherSkipsJournalsWithAWarning() async throws {
+        let night = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: night) }
         let result = try await Self.withAcube(pageSize: 100, merchant: nil) { simulator, client in
-            let result = try await AcubeFetcher(client: client).fetch(pems: [Self.pem], day: Self.day)
+            let result = try await AcubeFetcher(client: client).fetch(pems: [Self.pem], day: Self.day, into: night)
             #expect(!simulator.requests.contains { $0.path.contains("journals") })
             return result
         }
@@ -507,6 +519,99 @@ import Testing
             ])
         #expect(result.warnings.first?.contains("acube.merchant_uuid is not configured") == true)
         #expect(result.fetchedKinds[Self.pem]?.contains("journals") == false)
+    }
+
+    /// The staging folders (`.fetch-*`) in a night's `acube/`.
+    static func stagingFolders(_ night: URL) throws -> [String] {
+        let acube = night.appendingPathComponent("acube")
+        guard FileManager.default.fileExists(atPath: acube.path) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: acube.path).filter { $0.hasPrefix(".fetch-") }
+    }
+
+    /// Every file under `folder`, by relative path, with its bytes.
+    static func snapshot(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        while let path = enumerator?.nextObject() as? String {
+            let url = folder.appendingPathComponent(path)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    /// A lock-protected record of what the progress callback saw.
+    final class Observations: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [String: [String]] = [:]
+
+        func record(_ label: String, _ files: [String]) { lock.withLock { seen[label] = files } }
+        subscript(label: String) -> [String]? { lock.withLock { seen[label] } }
+    }
+
+    /// Pages go to disk as they arrive (the result holds none), into a staging folder of the night; a fetch that
+    /// fails half way (a second PEM A-Cube does not know) leaves the night exactly as it was and no staging folder.
+    @Test func pagesGoToDiskAsTheyArriveAndAFailureLeavesTheNightAsItWas() async throws {
+        let night = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: night) }
+        let folder = night.appendingPathComponent("acube/\(Self.pem)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("earlier fetch".utf8).write(to: folder.appendingPathComponent("receipts-sent-1.json"))
+        try Data("earlier fetch".utf8).write(to: folder.appendingPathComponent("receipts-sent-9.json"))
+        let before = try Self.snapshot(night)
+        let observations = Observations()
+        // When the second PEM is asked for, the first one's pages are already on disk, staged.
+        let onProgress: @Sendable (String) -> Void = { label in
+            guard label.hasPrefix("E001-999999 receipts ready page 1") else { return }
+            let staged = (try? Self.stagingFolders(night)).flatMap { names in
+                names.first.flatMap {
+                    try? FileManager.default.contentsOfDirectory(
+                        atPath: night.appendingPathComponent("acube/\($0)/\(Self.pem)").path)
+                }
+            }
+            observations.record(label, (staged ?? []).sorted())
+        }
+        let body: (AcubeSimulator, AcubeClient) async throws -> Void = { _, client in
+            _ = try await AcubeFetcher(client: client, onProgress: onProgress)
+                .fetch(pems: [Self.pem, "E001-999999"], day: Self.day, into: night)
+        }
+        let error = await #expect(throws: AcubeError.self) {
+            try await Self.withAcube(pageSize: 6, adjust: { $0.concurrency = 1 }, body)
+        }
+        #expect(error?.kind == .refused(status: 404))
+        #expect(
+            observations["E001-999999 receipts ready page 1"] == [
+                "emergency-reports-1.json", "journals-1.json", "receipts-ready-1.json", "receipts-sent-1.json",
+                "receipts-sent-2.json",
+            ])
+        #expect(try Self.snapshot(night) == before, "the night is as it was")
+        #expect(try Self.stagingFolders(night).isEmpty)
+    }
+
+    /// A staging folder left by a fetch that was killed (its process is gone) is removed by the next fetch; one
+    /// whose process still runs is left to it.
+    @Test func aStagingFolderLeftByAKilledFetchIsRemovedByTheNext() async throws {
+        let night = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: night) }
+        let acube = night.appendingPathComponent("acube")
+        // Process ids stop far below 99,999,999 (Linux allows at most 2^22).
+        for leftover in [".fetch-99999999", ".fetch-", ".fetch-x"] {
+            let folder = acube.appendingPathComponent("\(leftover)/\(Self.pem)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("half a page".utf8).write(to: folder.appendingPathComponent("receipts-sent-1.json"))
+        }
+        let running = acube.appendingPathComponent(".fetch-1")  // init: always running
+        try FileManager.default.createDirectory(at: running, withIntermediateDirectories: true)
+        let result = try await Self.withAcube(pageSize: 100) { _, client in
+            try await AcubeFetcher(client: client).fetch(pems: [Self.pem], day: Self.day, into: night)
+        }
+        #expect(try Self.stagingFolders(night) == [".fetch-1"])
+        let written = try FileManager.default.contentsOfDirectory(atPath: acube.appendingPathComponent(Self.pem).path)
+        #expect(Set(written) == Set(result.files.map { ($0.relativePath as NSString).lastPathComponent }))
+        let page = try Data(contentsOf: acube.appendingPathComponent("\(Self.pem)/receipts-sent-1.json"))
+        #expect(page != Data("half a page".utf8))
     }
 
     @Test func staleFilesAreOnlyTheUnwrittenPagesOfTheFetchedKinds() {
