@@ -334,5 +334,4 @@ struct SaleJudge: Sendable {
                 receiptUuid: receiptUuid, amount: amount, detail: detail,
                 subjectRest: posRefId.map { [$0] } ?? []))
     }
-
 }

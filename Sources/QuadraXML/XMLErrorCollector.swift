@@ -82,5 +82,4 @@ extension String {
         }
         return String(self[first...last])
     }
-
 }
