@@ -61,18 +61,33 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "QuadraPipeline",
+            dependencies: [
+                "QuadraCore",
+                "QuadraXML",
+                "QuadraServices",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "quadra",
             dependencies: [
                 "QuadraCore",
                 "QuadraXML",
                 "QuadraServices",
+                "QuadraPipeline",
                 "QuadraSimulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "QuadraTestSupport", exclude: ["README.md"]),
+        .testTarget(
+            name: "QuadraPipelineTests",
+            dependencies: ["QuadraPipeline", "QuadraServices", "QuadraSimulators", "QuadraCore", "QuadraXML"]
+        ),
         .testTarget(
             name: "QuadraCoreTests", dependencies: ["QuadraCore", "QuadraTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "QuadraXMLTests", dependencies: ["QuadraXML", "QuadraCore"], resources: [.copy("Fixtures")]),

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import QuadraCore
+import QuadraPipeline
 import QuadraServices
 
 /// An A-Cube client and the HTTP client under it, made from the configuration: the commands' one way to reach A-Cube.
@@ -44,7 +45,7 @@ struct AcubeConnection {
 
     /// A submission engine on this connection with the settings' bounds.
     func engine(store: StateStore, timeZone: FiscalTimeZone) -> SubmissionEngine {
-        var engine = SubmissionEngine(client: client, store: store, timeZone: timeZone, now: { NightPipeline.now() })
+        var engine = SubmissionEngine(client: client, store: store, timeZone: timeZone, now: { RunClock.now() })
         engine.resendAfter = .seconds(client.settings.requestTimeoutSeconds)
         engine.concurrency = Int(clamping: client.settings.concurrency)
         return engine

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import QuadraCore
+import QuadraPipeline
 import QuadraServices
 import QuadraSimulators
+import QuadraXML
 
 /// `quadra demo`: a whole night on Samples/ against the built-in simulators.
 struct DemoCommand: AsyncParsableCommand {
@@ -141,12 +143,12 @@ struct DemoCommand: AsyncParsableCommand {
         print("Recorded what A-Cube already held (quadra reports record): \(recorded.joined(separator: ", ")).")
 
         // 3–6. recover, reconcile, submit, write
-        var pipeline = NightPipeline(
-            options: .init(
-                input: night, output: demo.appendingPathComponent("out"), timeZone: zone, asOf: asOf, pinned: true,
-                offline: false, submit: true, statePath: statePath, configuration: configuration,
-                credentials: credentials, logger: logger))
-        let status = try await pipeline.run()
+        var options = NightPipeline.Options(
+            input: night, output: demo.appendingPathComponent("out"), timeZone: zone, asOf: asOf, pinned: true,
+            offline: false, submit: true, statePath: statePath, configuration: configuration,
+            toolVersion: Quadra.version)
+        options.logger = logger
+        let status = try await NightRun.execute(options, credentials: credentials)
 
         print(
             """

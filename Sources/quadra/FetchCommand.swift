@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import QuadraCore
+import QuadraPipeline
 import QuadraServices
 
 /// `quadra fetch`: fills `NIGHT/acube/<PEM>/` from the A-Cube API (formats.md §1 and §5). The page walking lives
@@ -81,7 +82,7 @@ struct FetchCommand: AsyncParsableCommand {
             throw UsageFailure(
                 message: "\(config): acube.pems: \"\(bad)\" cannot be a folder name: expected a PEM serial number")
         }
-        let credentials = try NightPipeline.credentials()
+        let credentials = try Credentials.fromEnvironment()
         let night = URL(fileURLWithPath: into)
         do {
             try FileManager.default.createDirectory(at: night, withIntermediateDirectories: true)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import QuadraCore
+import QuadraPipeline
+import QuadraXML
 
 /// `quadra prepare`: emergency registers alone → uploads, for suppliers.
 struct PrepareCommand: ParsableCommand {
@@ -57,7 +59,7 @@ struct PrepareCommand: ParsableCommand {
         let items = UploadBuilder.checked(entries.map(UploadItem.init(entry:)))
         diagnostics += items.rejected
         let uploads = UploadBuilder.build(items: items.kept, timeZone: zone) { _ in false }
-        let runId = pinned ? NightPipeline.derivedRunId(asOf: asOf, inputs: files) : NightPipeline.randomRunId()
+        let runId = pinned ? RunIdentity.derived(asOf: asOf, inputs: files) : RunIdentity.random()
         let run = RunInfo(
             toolVersion: Quadra.version, runId: runId, timeZone: zone.identifier, asOf: zone.format(asOf),
             startedAt: zone.format(asOf), finishedAt: zone.format(asOf), mode: "prepare")

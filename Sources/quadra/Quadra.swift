@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuadraCore
+import QuadraPipeline
 
 /// The `quadra` command: balances a shop's night of card payments and fiscal receipts.
 @main

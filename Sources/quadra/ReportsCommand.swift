@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import QuadraCore
+import QuadraPipeline
 import QuadraServices
 
 /// `quadra reports`: what an operator does about the emergency reports A-Cube holds, so that a report is never filed
@@ -54,10 +55,10 @@ struct ReportsOptions: ParsableArguments {
         _ body: (ReportRegistry, Configuration) async throws -> T
     ) async throws -> T {
         let configuration = try ConfigurationLoader.load(config)
-        let credentials = try given ?? NightPipeline.credentials()
+        let credentials = try given ?? Credentials.fromEnvironment()
         let store = try AcubeConnection.openStore(state, wait: wait)
         let connection = try AcubeConnection(settings: configuration.acube, credentials: credentials)
-        let registry = ReportRegistry(client: connection.client, store: store, now: { NightPipeline.now() })
+        let registry = ReportRegistry(client: connection.client, store: store, now: { RunClock.now() })
         do {
             let value = try await body(registry, configuration)
             await connection.shutdown()
@@ -217,7 +218,7 @@ struct ReportsNotFiledCommand: AsyncParsableCommand {
             guard let store = try StateStore.exclusive(path: state, createIfMissing: false) else {
                 throw UsageFailure(message: "--state: \(state): no such state store")
             }
-            try ReportRegistry.notFiled(store: store, pem: pem, day: fiscalDay, note: note, at: NightPipeline.now())
+            try ReportRegistry.notFiled(store: store, pem: pem, day: fiscalDay, note: note, at: RunClock.now())
         } catch let error as UsageFailure {
             throw error
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuadraCore
+import QuadraPipeline
 
 /// `quadra run`: the nightly job.
 struct RunCommand: AsyncParsableCommand {
@@ -88,15 +89,16 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try ConfigurationLoader.load(config)
         let (asOf, pinned) = try clock.referenceTime()
         let zone = try clock.fiscalTimeZone(configured: configuration.timezone)
-        var pipeline = NightPipeline(
-            options: .init(
-                input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
-                pinned: pinned, offline: offline, submit: submit, statePath: state, lockWait: lock.wait,
-                configuration: configuration,
-                workers: jobs ?? ParallelWork.defaultWorkers, partitionBytes: partitionMb << 20,
-                maximumLineBytes: maxLineMb << 20, logger: logger))
-        let status = try await pipeline.run()
-        throw ExitCode(status)
+        var options = NightPipeline.Options(
+            input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
+            pinned: pinned, offline: offline, submit: submit, statePath: state, configuration: configuration,
+            toolVersion: Quadra.version)
+        options.lockWait = lock.wait
+        options.workers = jobs ?? ParallelWork.defaultWorkers
+        options.partitionBytes = partitionMb << 20
+        options.maximumLineBytes = maxLineMb << 20
+        options.logger = logger
+        throw ExitCode(try await NightRun.execute(options))
     }
 }
 

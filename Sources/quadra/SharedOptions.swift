@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import QuadraCore
+import QuadraPipeline
 import QuadraXML
 
 /// Options every night-processing command shares: the fiscal time zone and the reference time.
@@ -57,13 +58,6 @@ struct LockOptions: ParsableArguments {
     }
 
     var wait: Duration { .seconds(waitForLock) }
-}
-
-/// The libxml2 register reader, offered to the core's night reader.
-struct LibXMLRegisterReader: RegisterXMLReading {
-    func readRegister(url: URL, displayPath: String, timeZone: FiscalTimeZone) -> RegisterReadResult {
-        RegisterXMLReader.read(url: url, displayPath: displayPath, timeZone: timeZone)
-    }
 }
 
 /// How much the command says on standard error: progress on a terminal, and log lines by level.

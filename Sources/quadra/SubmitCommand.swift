@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import QuadraCore
+import QuadraPipeline
 import QuadraServices
 
 /// `quadra submit`: sends the prepared uploads of an output folder to A-Cube, each exactly once.
@@ -52,7 +53,7 @@ struct SubmitCommand: AsyncParsableCommand {
             print("No uploads in \(out)/uploads/: nothing to submit.")
             return
         }
-        let credentials = try NightPipeline.credentials()
+        let credentials = try Credentials.fromEnvironment()
         let store = try AcubeConnection.openStore(state, wait: lock.wait)
         let connection = try AcubeConnection(settings: configuration.acube, credentials: credentials)
         let engine = connection.engine(store: store, timeZone: zone)
@@ -64,7 +65,7 @@ struct SubmitCommand: AsyncParsableCommand {
             await connection.shutdown()
             throw UsageFailure(message: "submission to A-Cube stopped: \(error)")
         }
-        for line in NightPipeline.describe(result) {
+        for line in SubmissionReport.describe(result) {
             logger.info("\(line)")
             print(line)
         }

@@ -17,18 +17,18 @@ import QuadraCore
 ///    complete before the journal existed) and removes every other leftover temporary.
 ///
 /// A lock on OUT keeps two runs from writing one OUT at once (the second waits for the first).
-struct OutputDirectory {
-    let root: URL
+public struct OutputDirectory: Sendable {
+    public let root: URL
 
     static let journalName = ".quadra-commit"
 
-    /// Creates the folder when missing. Throws a `UsageFailure` (exit 2) when it cannot be made.
-    init(root: URL) throws {
+    /// Creates the folder when missing. Throws a `PipelineFailure` (exit 2) when it cannot be made.
+    public init(root: URL) throws {
         self.root = root
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         } catch {
-            throw UsageFailure(message: "--out: cannot create \(root.path): \(SystemErrorText.describe(error))")
+            throw PipelineFailure(message: "--out: cannot create \(root.path): \(SystemErrorText.describe(error))")
         }
     }
 
@@ -137,7 +137,7 @@ struct OutputDirectory {
     }
 
     /// Writes one file atomically on its own (a temporary file, then rename): for files outside a set.
-    static func writeAtomically(_ bytes: [UInt8], to target: URL) throws {
+    public static func writeAtomically(_ bytes: [UInt8], to target: URL) throws {
         let temporary = try stage(bytes, for: target)
         defer { Interruption.untrack(temporary) }
         guard rename(temporary, target.path) == 0 else {
@@ -273,8 +273,8 @@ struct OutputDirectory {
 }
 
 /// A file of the output could not be written.
-struct OutputError: Error, CustomStringConvertible {
+public struct OutputError: Error, CustomStringConvertible {
     var path: String
     var reason: String
-    var description: String { "\(path): cannot write: \(reason)" }
+    public var description: String { "\(path): cannot write: \(reason)" }
 }

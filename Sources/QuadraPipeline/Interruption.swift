@@ -12,7 +12,7 @@ import Synchronization
 /// that comes then waits for them, so OUT holds the new complete set when the run exits. The state store needs
 /// nothing: each SQLite transaction is atomic, and a submission sent but not yet recorded is settled by the
 /// next run from A-Cube's list of reports, as after a crash.
-enum Interruption {
+public enum Interruption {
     private struct State {
         /// Temporary files written and not yet renamed or removed.
         var temporaries: Set<String> = []
@@ -26,7 +26,7 @@ enum Interruption {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
     /// Takes SIGINT and SIGTERM from their default action; call once, before any work.
-    static func install() {
+    public static func install() {
         for signo in [SIGINT, SIGTERM] {
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
@@ -80,9 +80,10 @@ enum Interruption {
         state.withLock { state -> Never in
             for path in state.temporaries { unlink(path) }
             let name = signo == SIGINT ? "SIGINT" : "SIGTERM"
-            FileHandle.printError(
-                "quadra: interrupted by \(name): stopped; the output folder keeps its previous complete set; "
-                    + "run again to finish (nothing is sent twice)\n")
+            FileHandle.standardError.write(
+                Data(
+                    ("quadra: interrupted by \(name): stopped; the output folder keeps its previous complete set; "
+                        + "run again to finish (nothing is sent twice)\n").utf8))
             _exit(128 + signo)
         }
     }

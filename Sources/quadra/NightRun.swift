@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import Foundation
+import QuadraCore
+import QuadraPipeline
+import QuadraServices
+
+/// Wires a `NightPipeline` for `quadra run` and `quadra demo`: makes the Spice and A-Cube clients the options
+/// call for, runs the night, shuts the clients down, and prints the summary. Returns the exit status.
+enum NightRun {
+    static func execute(_ options: NightPipeline.Options, credentials given: AcubeCredentials? = nil) async throws
+        -> Int32
+    {
+        // Secrets are checked before anything is read or sent, so a missing one stops the run early (exit 2).
+        let credentials = options.submit ? try given ?? Credentials.fromEnvironment() : nil
+        let acube = try credentials.map {
+            try AcubeConnection(settings: options.configuration.acube, credentials: $0)
+        }
+        var spiceHTTP: HTTPClient?
+        var spice: SpiceHTTPClient?
+        if !options.offline {
+            let settings = options.configuration.spice
+            let http = SpiceHTTPClient.makeHTTPClient()
+            spiceHTTP = http
+            spice = SpiceHTTPClient(
+                http: http, posName: settings.posName, posVersion: settings.posVersion,
+                requestTimeoutSeconds: settings.requestTimeoutSeconds)
+        }
+        let pipeline = NightPipeline(options: options, services: .init(spice: spice, acube: acube?.client))
+        let result: NightResult
+        do {
+            result = try await pipeline.run()
+        } catch {
+            try? await spiceHTTP?.shutdown()
+            await acube?.shutdown()
+            throw error
+        }
+        try? await spiceHTTP?.shutdown()
+        await acube?.shutdown()
+        if let baseline = result.baseline { print(baseline) }
+        if let recovery = result.recovery { print(recovery.summary) }
+        for line in result.submission?.lines ?? [] { print(line) }
+        if let failure = result.submission?.failure {
+            FileHandle.printError("quadra: submission to A-Cube stopped: \(failure)\n")
+        }
+        print(
+            RunSummary.render(result.report, uploads: result.uploads, outputDirectory: options.output.path),
+            terminator: "")
+        return result.exitStatus
+    }
+}
+
+/// A-Cube's credentials from the environment; a missing one is a usage failure (exit 2).
+enum Credentials {
+    static func fromEnvironment() throws -> AcubeCredentials {
+        do {
+            return try AcubeCredentials.fromEnvironment()
+        } catch {
+            throw UsageFailure(message: "\(error)")
+        }
+    }
+}
