@@ -36,8 +36,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "QuadraCore", dependencies: ["CZlib", "CCrypto"]),
-        .target(name: "QuadraXML", dependencies: ["QuadraCore", "CLibXML2"]),
+        .target(name: "QuadraCore", dependencies: ["CZlib", "CCrypto"], exclude: ["README.md"]),
+        .target(name: "QuadraXML", dependencies: ["QuadraCore", "CLibXML2"], exclude: ["README.md"]),
         .target(
             name: "QuadraServices",
             dependencies: [
@@ -48,7 +48,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .target(
             name: "QuadraSimulators",
@@ -59,8 +60,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
+        .target(name: "QuadraGenerator", dependencies: ["QuadraCore"], exclude: ["README.md"]),
         .target(
             name: "QuadraPipeline",
             dependencies: [
@@ -78,23 +81,28 @@ let package = Package(
                 "QuadraXML",
                 "QuadraServices",
                 "QuadraPipeline",
+                "QuadraGenerator",
                 "QuadraSimulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
-        .target(name: "QuadraTestSupport", exclude: ["README.md"]),
+        .target(name: "QuadraTestSupport", dependencies: ["QuadraCore", "QuadraGenerator"], exclude: ["README.md"]),
         .testTarget(
             name: "QuadraPipelineTests",
             dependencies: ["QuadraPipeline", "QuadraServices", "QuadraSimulators", "QuadraCore", "QuadraXML"]
         ),
         .testTarget(
-            name: "QuadraCoreTests", dependencies: ["QuadraCore", "QuadraTestSupport"], resources: [.copy("Fixtures")]),
+            name: "QuadraCoreTests", dependencies: ["QuadraCore", "QuadraGenerator", "QuadraTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "QuadraGeneratorTests", dependencies: ["QuadraGenerator", "QuadraCore", "QuadraTestSupport"]),
         .testTarget(name: "QuadraXMLTests", dependencies: ["QuadraXML", "QuadraCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "QuadraServicesTests",
             dependencies: [
-                "QuadraServices", "QuadraSimulators", "QuadraCore", "QuadraXML", "QuadraTestSupport",
+                "QuadraServices", "QuadraSimulators", "QuadraCore", "QuadraGenerator", "QuadraXML", "QuadraTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

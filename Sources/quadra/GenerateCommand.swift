@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuadraCore
+import QuadraGenerator
 
 /// `quadra generate`: a realistic night with every scenario at configurable rates, and its expected findings.
 struct GenerateCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import QuadraGenerator
 import Testing
 
 @testable import QuadraCore

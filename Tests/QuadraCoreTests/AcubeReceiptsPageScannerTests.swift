@@ -1,4 +1,5 @@
 import Foundation
+import QuadraGenerator
 import Testing
 
 @testable import QuadraCore

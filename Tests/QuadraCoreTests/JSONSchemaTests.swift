@@ -1,4 +1,5 @@
 import Foundation
+import QuadraGenerator
 import QuadraTestSupport
 import Testing
 

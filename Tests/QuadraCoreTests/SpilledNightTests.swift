@@ -1,4 +1,6 @@
 import Foundation
+import QuadraGenerator
+import QuadraTestSupport
 import Testing
 
 @testable import QuadraCore
@@ -21,7 +23,7 @@ import Testing
 
     @Test(arguments: [UInt64(3), 11])
     func partitionsAndThreadsDoNotChangeTheResult(seed: UInt64) throws {
-        let (directory, _) = try NightGeneratorTests.generate(seed: seed, sales: 3000)
+        let (directory, _) = try GeneratedNight.write(seed: seed, sales: 3000)
         defer { try? FileManager.default.removeItem(at: directory) }
         let whole = try Self.read(directory, partitionBytes: .max, workers: 1)
         #expect(whole.spilled?.partitionCount == 1)
@@ -55,7 +57,7 @@ import Testing
     /// With every hash the same, each partition is one big collision: the sales, their records' order and the
     /// conflicts found must be those of the real hash.
     @Test func collidingHashesKeepSalesApart() throws {
-        let (directory, _) = try NightGeneratorTests.generate(seed: 13, sales: 800)
+        let (directory, _) = try GeneratedNight.write(seed: 13, sales: 800)
         defer { try? FileManager.default.removeItem(at: directory) }
         let inputs = try Self.read(directory, partitionBytes: 64 << 10, workers: 2)
         let spilled = try #require(inputs.spilled)
@@ -149,7 +151,7 @@ import Testing
     }
 
     @Test func spillFilesLeaveNothingBehind() throws {
-        let (directory, _) = try NightGeneratorTests.generate(seed: 5, sales: 500)
+        let (directory, _) = try GeneratedNight.write(seed: 5, sales: 500)
         defer { try? FileManager.default.removeItem(at: directory) }
         let spill = directory.appendingPathComponent("spill")
         try FileManager.default.createDirectory(at: spill, withIntermediateDirectories: true)

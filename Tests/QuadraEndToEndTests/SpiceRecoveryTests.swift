@@ -39,7 +39,7 @@ import Testing
         return root
     }
 
-    static func config(_ terminals: [String: String], deadline: Int = 3) -> String {
+    static func config(_ terminals: [String: String], deadline: Int = 6) -> String {
         var text = """
             [spice]
             deadline_seconds = \(deadline)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import QuadraCore
+import QuadraGenerator
 import QuadraServices
 import QuadraSimulators
 import QuadraTestSupport
