@@ -1,16 +1,18 @@
+import Foundation
 import Testing
 
 @testable import QuadraCore
 
-/// Builds `NightInputs` from short inline inputs, the way `NightReader` would from files: POS lines go through
-/// `JSONParser` + `PosEventDecoder` + `SaleLedger`, A-Cube pages through `AcubeExportReader`, register entries
-/// are made directly. `reconcile(asOf:)` runs the reconciler in Europe/Rome.
+/// Builds `NightInputs` from short inline inputs: POS lines are written to files and read by `NightReader` (the
+/// scanner, the spill and the fold the binary uses: there is no other way in), A-Cube pages go through
+/// `AcubeExportReader`, register entries are made directly. `reconcile(asOf:)` runs the reconciler in Europe/Rome.
 struct NightBuilder {
     static let pem = "E001-000001"
 
+    /// The A-Cube data, register entries and their diagnostics; the POS logs are kept as text until `night()`.
     var inputs = NightInputs()
     let timeZone = FiscalTimeZone.rome
-    private var linesRead: [String: Int] = [:]
+    private var posLogs: [(file: String, lines: [String])] = []
     private var registerLines = 1
 
     /// A night whose PEMs in `acubeFor` have an (empty) `acube/<PEM>/` folder, so A-Cube side rules run.
@@ -20,27 +22,35 @@ struct NightBuilder {
 
     // MARK: - POS logs
 
-    /// Reads JSON Lines into the ledger; a rejected line becomes a diagnostic, as `NightReader` does.
+    /// Adds JSON Lines to the POS log `file`. They are read when the night is: written to a folder and read by
+    /// `NightReader`, through the scanner, the spill and the fold the binary uses.
     mutating func pos(_ lines: String..., file: String = "pos/T1.jsonl") {
-        for line in lines {
-            let number = (linesRead[file] ?? 0) + 1
-            linesRead[file] = number
-            let location = SourceLocation(file: file, line: number)
-            do {
-                let value = try JSONParser.parse(Array(line.utf8), firstLine: number)
-                let record = try PosEventDecoder.decode(value)
-                if let conflict = inputs.ledger.add(record, at: location) {
-                    inputs.diagnostics.append(Diagnostic(location: location, message: conflict))
-                }
-            } catch let error as JSONParseError {
-                inputs.diagnostics.append(
-                    Diagnostic(location: location, message: "bad JSON at column \(error.column): \(error.message)"))
-            } catch let error as PosEventDecoder.Rejection {
-                inputs.diagnostics.append(Diagnostic(location: location, message: error.message))
-            } catch {
-                Issue.record("unexpected error \(error)")
-            }
+        if let index = posLogs.firstIndex(where: { $0.file == file }) {
+            posLogs[index].lines += lines
+        } else {
+            posLogs.append((file, lines))
         }
+    }
+
+    /// The night as the reconciler gets it: the POS logs read by `NightReader` (spilled), with the A-Cube data
+    /// and register entries built here.
+    func night() throws -> NightInputs {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "quadra-builder-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for log in posLogs {
+            let url = folder.appendingPathComponent(log.file)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(log.lines.map { $0 + "\n" }.joined().utf8).write(to: url)
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var night = try NightReader(timeZone: timeZone, registerXML: nil).read(directory: folder)
+        night.acube = inputs.acube
+        night.registers = inputs.registers
+        night.diagnostics = (inputs.diagnostics + night.diagnostics).sorted { $0.location < $1.location }
+        night.files = (inputs.files + night.files).sorted { $0.path < $1.path }
+        return night
     }
 
     static func sale(
@@ -194,7 +204,7 @@ struct NightBuilder {
         rejectedSubmissions: [PemDay: String] = [:], uncertainSubmissions: [SubmissionSubject: String] = [:]
     ) -> Reconciliation {
         try! Reconciler.reconcile(
-            inputs,
+            night(),
             context: ReconcileContext(
                 asOf: Self.instant(asOf), timeZone: timeZone, state: state, recoveries: recoveries,
                 rejectedSubmissions: rejectedSubmissions, uncertainSubmissions: uncertainSubmissions))

@@ -367,62 +367,70 @@ private func vat(_ code: String) -> VatCode {
         #expect(sale.at == NightBuilder.instant("2026-11-21T09:00:00Z"))
     }
 
-    // MARK: - Sale ledger
+    // MARK: - Sale ledger (what the fold of each spilled partition applies, record by record)
+
+    /// The ledger of `lines` (one POS log, pos/T1.jsonl) and the conflicts it reported, as `file:line: message`.
+    private func ledger(_ lines: String...) throws -> (SaleLedger, [String]) {
+        var ledger = SaleLedger()
+        var conflicts: [String] = []
+        for (offset, line) in lines.enumerated() {
+            let location = SourceLocation(file: "pos/T1.jsonl", line: offset + 1)
+            let record = try PosEventDecoder.decode(try JSONParser.parse(Array(line.utf8), firstLine: offset + 1))
+            if let conflict = ledger.add(record, at: location) { conflicts.append("\(location): \(conflict)") }
+        }
+        return (ledger, conflicts)
+    }
 
     @Test func ledgerCountsAnExactRepeatOnce() throws {
-        var b = NightBuilder()
         let sale = NightBuilder.sale("S-1", at: "2026-11-21T10:00:00+01:00", total: "5.00", payment: "cash")
         let failed = NightBuilder.failed("S-1", at: "2026-11-21T10:00:05+01:00", reason: "timeout")
         let request = NightBuilder.request("S-1", "R-1", at: "2026-11-21T10:00:02+01:00", amount: 500)
-        b.pos(sale, request, failed, sale, request, failed)
-        #expect(b.inputs.diagnostics.isEmpty)
-        let record = try #require(b.inputs.ledger.sales[SaleKey(terminal: "T1", sale: "S-1")])
-        #expect(b.inputs.ledger.sales.count == 1)
+        let (ledger, conflicts) = try ledger(sale, request, failed, sale, request, failed)
+        #expect(conflicts.isEmpty)
+        let record = try #require(ledger.sales[SaleKey(terminal: "T1", sale: "S-1")])
+        #expect(ledger.sales.count == 1)
         #expect(record.failures.count == 1)
         #expect(record.attempts.count == 1)
         #expect(record.saleSource == SourceLocation(file: "pos/T1.jsonl", line: 1))
     }
 
     @Test func ledgerReportsAConflictingSecondSale() throws {
-        var b = NightBuilder()
-        b.pos(
+        let (ledger, conflicts) = try ledger(
             NightBuilder.sale("S-1", at: "2026-11-21T10:00:00+01:00", total: "5.00", payment: "cash"),
             NightBuilder.sale("S-1", at: "2026-11-21T10:00:00+01:00", total: "6.00", payment: "cash"),
             NightBuilder.response("S-1", "R-1", at: "2026-11-21T10:00:20+01:00", success: true),
             NightBuilder.response("S-1", "R-1", at: "2026-11-21T10:00:20+01:00", success: false))
         #expect(
-            b.inputs.diagnostics.map(\.description) == [
+            conflicts == [
                 "pos/T1.jsonl:2: conflicting sale S-1 on terminal T1: a different one was already read at"
                     + " pos/T1.jsonl:1; this line is ignored",
                 "pos/T1.jsonl:4: conflicting payment_response R-1: a different one was already read at"
                     + " pos/T1.jsonl:3; this line is ignored",
             ])
-        let record = try #require(b.inputs.ledger.sales[SaleKey(terminal: "T1", sale: "S-1")])
+        let record = try #require(ledger.sales[SaleKey(terminal: "T1", sale: "S-1")])
         #expect(record.sale?.total == money(500))
         #expect(record.attempts.first?.response?.success == true)
     }
 
-    @Test func ledgerKeepsSalesOfTwoTerminalsApart() {
-        var b = NightBuilder()
-        b.pos(
+    @Test func ledgerKeepsSalesOfTwoTerminalsApart() throws {
+        let (ledger, conflicts) = try ledger(
             NightBuilder.sale("S-1", at: "2026-11-21T10:00:00+01:00", total: "5.00", payment: "cash"),
             NightBuilder.sale("S-1", at: "2026-11-21T10:00:00+01:00", total: "6.00", payment: "cash", terminal: "T2"))
-        #expect(b.inputs.diagnostics.isEmpty)
+        #expect(conflicts.isEmpty)
         #expect(
-            b.inputs.ledger.sales.keys.sorted() == [
+            ledger.sales.keys.sorted() == [
                 SaleKey(terminal: "T1", sale: "S-1"), SaleKey(terminal: "T2", sale: "S-1"),
             ])
     }
 
-    @Test func ledgerCountsPosStartsPerTerminal() {
-        var b = NightBuilder()
-        b.pos(
+    @Test func ledgerCountsPosStartsPerTerminal() throws {
+        let (ledger, conflicts) = try ledger(
             NightBuilder.started(at: "2026-11-21T08:55:00+01:00"),
             NightBuilder.started(at: "2026-11-21T14:00:00+01:00"),
             NightBuilder.started(at: "2026-11-21T08:50:00+01:00", terminal: "T2"))
-        #expect(b.inputs.diagnostics.isEmpty)
-        #expect(b.inputs.ledger.startsByTerminal == ["T1": 2, "T2": 1])
-        #expect(b.inputs.ledger.sales.isEmpty)
+        #expect(conflicts.isEmpty)
+        #expect(ledger.startsByTerminal == ["T1": 2, "T2": 1])
+        #expect(ledger.sales.isEmpty)
     }
 
     // MARK: - Upload arithmetic (formats.md §4.1)

@@ -1,8 +1,7 @@
 /// Everything read from a night's directory: stage 1's output and stage 2's input.
 public struct NightInputs: Sendable {
-    /// The sales, held in memory (tests, small tools). Empty when `spilled` holds them.
-    public var ledger = SaleLedger()
-    /// The POS records spilled to disk by partition (a night read by `NightReader`).
+    /// The POS records spilled to disk by partition, as `NightReader` left them; nil for a night with no POS log.
+    /// This is the only way sales reach the reconciler, in tests as in the binary.
     public var spilled: SpilledSales?
     /// The client-window marks of every POS record read, before repeats and conflicts are sorted out: the
     /// reconciliation of a spilled night judges with these windows, and judges again in the rare night where
@@ -20,10 +19,10 @@ public struct NightInputs: Sendable {
 }
 
 extension NightInputs {
-    /// Every sale in one ledger: the spilled partitions read back, or `ledger` itself. For tests and small nights:
-    /// it holds the whole night in memory.
+    /// Every sale in one ledger: the spilled partitions read back. For tests and small nights: it holds the whole
+    /// night in memory.
     public func materializedLedger() throws -> SaleLedger {
-        guard let spilled else { return ledger }
+        guard let spilled else { return SaleLedger() }
         var all = SaleLedger()
         for partition in 0..<spilled.partitionCount {
             for item in try spilled.records(partition: partition) {

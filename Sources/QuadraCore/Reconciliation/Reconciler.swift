@@ -25,12 +25,7 @@ public struct Reconciler: Sendable {
     private init(inputs: NightInputs, context: ReconcileContext) {
         self.inputs = inputs
         self.context = context
-        var marks = ClientMarks()
-        if inputs.spilled != nil {
-            marks = inputs.provisionalClientMarks ?? ClientMarks()
-        } else {
-            for sale in inputs.ledger.sales.values { marks.add(sale) }
-        }
+        let marks = inputs.provisionalClientMarks ?? ClientMarks()
         index = ReconcileIndex(inputs: inputs, context: context, clientWindows: marks.windows())
     }
 
@@ -78,7 +73,7 @@ public struct Reconciler: Sendable {
     }
 
     private mutating func run(workers: Int) throws -> Reconciliation {
-        var parts: [SaleJudge]
+        var parts: [SaleJudge] = []
         var inputFiles = inputs.files
         var diagnostics = inputs.diagnostics
         if let spilled = inputs.spilled {
@@ -101,10 +96,6 @@ public struct Reconciler: Sendable {
                     if let position = positions[spilled.files[file]] { inputFiles[position].recordsRejected += 1 }
                 }
             }
-        } else {
-            var judge = SaleJudge(index: index)
-            judge.judge(inputs.ledger)
-            parts = [judge]
         }
         let index = self.index
         var stats: [PemDay: DayStats] = [:]

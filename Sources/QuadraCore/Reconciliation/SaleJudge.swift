@@ -19,12 +19,6 @@ struct SaleJudge: Sendable {
     private var zone: FiscalTimeZone { index.context.timeZone }
     private var context: ReconcileContext { index.context }
 
-    /// Judges every sale of `ledger`. In no particular order: findings are put in report order at the end, and
-    /// the other results are sums or sorted later.
-    mutating func judge(_ ledger: SaleLedger) {
-        judge(batch: Array(ledger.sales.values)[...])
-    }
-
     /// How many sales `judge(batch:)` is best given at a time.
     static let batchSize = 256
 
