@@ -44,10 +44,7 @@ import Testing
             """)
         let before = try filesUnder(root)
         let out = root.appendingPathComponent("n/a/out")
-        let run = try await QuadraBinary.runAsync([
-            "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", Self.asOf,
-            "--state", root.appendingPathComponent("none.sqlite").path,
-        ])
+        let run = try await QuadraBinary.runOffline(night, out, root: root)
         #expect(run.status == 1, "\(run.stderr)")
         let prepared = root.appendingPathComponent("n/b/out")
         let prepare = try await QuadraBinary.runAsync([
@@ -69,9 +66,7 @@ import Testing
         }
         let manifest = try String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8)
         #expect(!manifest.contains(".."))
-        let validate = try await QuadraBinary.runAsync([
-            "validate", out.appendingPathComponent("reconciliation.xml").path,
-        ])
+        let validate = try await QuadraBinary.validateReport(in: out)
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
     }
 
@@ -81,10 +76,7 @@ import Testing
         try write(night, "acube/E 001/receipts-1.json", #"{"members":[]}"#)
         try write(night, "acube/E001-000001/receipts-1.json", #"{"members":[]}"#)
         let out = root.appendingPathComponent("out")
-        let run = try await QuadraBinary.runAsync([
-            "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", Self.asOf,
-            "--state", root.appendingPathComponent("none.sqlite").path,
-        ])
+        let run = try await QuadraBinary.runOffline(night, out, root: root)
         #expect(run.status == 1)
         let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
         #expect(csv.contains("INPUT_REJECTED,warning") || csv.contains("INPUT_REJECTED,"))
@@ -116,10 +108,7 @@ import Testing
             #expect(mkfifo(night.appendingPathComponent(path).path, 0o644) == 0)
         }
         let out = root.appendingPathComponent("out")
-        let run = try await QuadraBinary.runAsync([
-            "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", Self.asOf,
-            "--state", root.appendingPathComponent("none.sqlite").path,
-        ])
+        let run = try await QuadraBinary.runOffline(night, out, root: root)
         #expect(run.status == 1, "\(run.stderr)")
         let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
         let rejected = csv.split(separator: "\r\n").filter { $0.hasPrefix("INPUT_REJECTED,") }.joined(separator: "\n")
@@ -131,9 +120,7 @@ import Testing
         // Details name files relative to the night, never by the machine's absolute paths.
         #expect(!csv.contains(root.path), "\(rejected)")
         #expect(!csv.contains("NSCocoaErrorDomain"))
-        let validate = try await QuadraBinary.runAsync([
-            "validate", out.appendingPathComponent("reconciliation.xml").path,
-        ])
+        let validate = try await QuadraBinary.validateReport(in: out)
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
     }
 
@@ -181,11 +168,8 @@ import Testing
                 "E001-00000\(index % 3 + 1),2026-11-21 \(10 + index % 9):\(10 + index % 50),R-\(index),cash,22.00,1.00\n"
         }
         try write(big, "emergency/r.csv", rows)
-        let limited = try await QuadraBinary.runAsync(
-            [
-                "run", "--offline", "--input", big.path, "--out", out.path, "--as-of", Self.asOf,
-                "--state", root.appendingPathComponent("none.sqlite").path,
-            ], shellPrefix: "trap '' XFSZ; ulimit -f 200")
+        let limited = try await QuadraBinary.runOffline(
+            big, out, root: root, shellPrefix: "trap '' XFSZ; ulimit -f 200")
         #expect(limited.status == 2, "\(limited.stderr)")
         #expect(limited.stderr.contains("File too large"), "\(limited.stderr)")
         #expect(try snapshot(out) == previous)
@@ -260,11 +244,7 @@ import Testing
     private func run(
         _ night: URL, _ out: URL, _ root: URL, interrupt: (signal: Int32, afterMilliseconds: Int)? = nil
     ) async throws -> QuadraBinary.Result {
-        try await QuadraBinary.runAsync(
-            [
-                "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", Self.asOf,
-                "--state", root.appendingPathComponent("none.sqlite").path,
-            ], interrupt: interrupt)
+        try await QuadraBinary.runOffline(night, out, root: root, interrupt: interrupt)
     }
 
     private func write(_ base: URL, _ path: String, _ text: String) throws {
@@ -349,10 +329,7 @@ import Testing
         try Data(pos.utf8).write(to: night.appendingPathComponent("pos/T1.jsonl"))
         try Data(rows.utf8).write(to: night.appendingPathComponent("emergency/r.csv"))
         let out = root.appendingPathComponent("out")
-        let run = try await QuadraBinary.runAsync([
-            "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", OutputSafetyTests.asOf,
-            "--state", root.appendingPathComponent("none.sqlite").path,
-        ])
+        let run = try await QuadraBinary.runOffline(night, out, root: root)
         #expect(run.status == 1, "\(run.stderr)")
         let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
         let rejected = csv.split(separator: "\r\n").filter { $0.hasPrefix("INPUT_REJECTED,") }
@@ -361,9 +338,7 @@ import Testing
         let upload = try String(
             contentsOf: out.appendingPathComponent("uploads/E001-000001/2026-11-21.json"), encoding: .utf8)
         #expect(upload.contains("\"cash_payment_amount\": \"4.00\"") || upload.contains("\"4.00\""), "\(upload)")
-        let validate = try await QuadraBinary.runAsync([
-            "validate", out.appendingPathComponent("reconciliation.xml").path,
-        ])
+        let validate = try await QuadraBinary.validateReport(in: out)
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
         let prepared = root.appendingPathComponent("prepared")
         let prepare = try await QuadraBinary.runAsync([
@@ -397,17 +372,31 @@ import Testing
             """
         try Data(rows.utf8).write(to: night.appendingPathComponent("emergency/r.csv"))
         let out = root.appendingPathComponent("out")
-        let run = try await QuadraBinary.runAsync([
-            "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", OutputSafetyTests.asOf,
-            "--state", root.appendingPathComponent("none.sqlite").path,
-        ])
+        let run = try await QuadraBinary.runOffline(night, out, root: root)
         #expect(run.status == 1, "\(run.stderr)")
         let csv = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\r\n").filter { $0.hasPrefix("INPUT_REJECTED,") }.count == 4)
         #expect(!fileManager.fileExists(atPath: out.appendingPathComponent("uploads").path))
-        let validate = try await QuadraBinary.runAsync([
-            "validate", out.appendingPathComponent("reconciliation.xml").path,
-        ])
+        let validate = try await QuadraBinary.validateReport(in: out)
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+    }
+}
+
+extension QuadraBinary {
+    /// `quadra run --offline` of `night` into `out`, pinned to `OutputSafetyTests.asOf`, with no state store.
+    static func runOffline(
+        _ night: URL, _ out: URL, root: URL, interrupt: (signal: Int32, afterMilliseconds: Int)? = nil,
+        shellPrefix: String? = nil
+    ) async throws -> Result {
+        try await runAsync(
+            [
+                "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", OutputSafetyTests.asOf,
+                "--state", root.appendingPathComponent("none.sqlite").path,
+            ], interrupt: interrupt, shellPrefix: shellPrefix)
+    }
+
+    /// `quadra validate` of OUT's reconciliation.xml.
+    static func validateReport(in out: URL) async throws -> Result {
+        try await runAsync(["validate", out.appendingPathComponent("reconciliation.xml").path])
     }
 }
