@@ -1,5 +1,5 @@
 /// Why the POS could not get a receipt from A-Cube.
-public enum ReceiptFailureReason: String, Sendable, Hashable, CaseIterable {
+public enum ReceiptFailureReason: String, Sendable, Hashable, ByteSpelled {
     case unreachable
     case timeout
     case offline
@@ -10,4 +10,8 @@ public enum ReceiptFailureReason: String, Sendable, Hashable, CaseIterable {
     public var opensClientWindow: Bool { self == .unreachable || self == .timeout }
     /// `unreachable`, `timeout` and `offline` make a sale offline when they fall inside a window.
     public var marksOfflineSale: Bool { opensClientWindow || self == .offline }
+}
+
+extension ReceiptFailureReason {
+    public static let spellings = ByteSpellings<ReceiptFailureReason>()
 }

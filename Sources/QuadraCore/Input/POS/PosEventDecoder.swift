@@ -5,10 +5,8 @@ public enum PosEventDecoder {
         public var message: String
     }
 
-    public static let events = [
-        "sale", "payment_request", "payment_response", "receipt_issued", "receipt_failed",
-        "pos_started",
-    ]
+    /// The event names, as `PosEventName` spells them.
+    public static let events = PosEventName.allCases.map(\.rawValue)
 
     /// Decodes a parsed line. Unknown keys are ignored; a missing key, a bad type or an unknown event rejects it.
     public static func decode(_ value: JSONValue) throws(Rejection) -> PosRecord {
@@ -16,20 +14,19 @@ public enum PosEventDecoder {
             throw Rejection(message: "expected a JSON object, found \(value.typeDescription)")
         }
         let reader = FieldReader(object: object)
-        let eventName = try reader.string("event")
+        let eventText = try reader.string("event")
         let at = try reader.timestamp("ts")
         let terminal = try reader.nonEmptyString("terminal")
-        if eventName == "pos_started" {
-            return PosRecord(terminal: terminal, sale: try reader.optionalString("sale"), event: .posStarted(at: at))
+        guard let eventName = PosEventName(rawValue: eventText) else {
+            throw Rejection(message: "unknown event \"\(eventText)\": expected one of \(PosEventName.spellingList)")
         }
-        guard events.contains(eventName) else {
-            throw Rejection(
-                message: "unknown event \"\(eventName)\": expected one of \(events.joined(separator: ", "))")
+        if eventName == .posStarted {
+            return PosRecord(terminal: terminal, sale: try reader.optionalString("sale"), event: .posStarted(at: at))
         }
         let sale = try reader.nonEmptyString("sale")
         let event: PosEvent
         switch eventName {
-        case "sale":
+        case .sale:
             let total = try reader.positiveMoney("total")
             let lines = try reader.saleLines("lines")
             var sum = Money.zero
@@ -47,26 +44,28 @@ public enum PosEventDecoder {
                 SaleEvent(
                     at: at, pem: try reader.pem("pem"), total: total,
                     payment: try reader.enumeration("payment", PaymentMethod.self), lines: lines))
-        case "payment_request":
+        case .paymentRequest:
             event = .paymentRequest(
                 PaymentRequestEvent(
                     at: at, posRefId: try reader.nonEmptyString("posRefId"),
                     kind: try reader.enumeration("kind", AttemptKind.self), amount: try reader.cents("amount")))
-        case "payment_response":
+        case .paymentResponse:
             event = .paymentResponse(
                 PaymentResponseEvent(
                     at: at, posRefId: try reader.nonEmptyString("posRefId"), success: try reader.bool("success"),
                     amount: try reader.optionalCents("amount"),
                     userOverride: try reader.optionalBool("userOverride") ?? false,
                     hostResponseText: try reader.optionalString("hostResponseText")))
-        case "receipt_issued":
+        case .receiptIssued:
             event = .receiptIssued(
                 ReceiptIssuedEvent(
                     at: at, pem: try reader.pem("pem"),
                     receiptUuid: try reader.nonEmptyString("receiptUuid").lowercased(),
                     documentNumber: try reader.documentNumber("documentNumber"),
                     total: try reader.positiveMoney("total")))
-        default:  // receipt_failed
+        case .posStarted:
+            preconditionFailure("pos_started is decoded above")
+        case .receiptFailed:
             event = .receiptFailed(
                 ReceiptFailedEvent(
                     at: at, pem: try reader.pem("pem"),

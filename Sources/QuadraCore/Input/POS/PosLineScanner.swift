@@ -131,7 +131,7 @@ extension PosLineScanner {
         /// Checks the event's fields and writes its record (`SpillEncoder`'s layout); false, with nothing written,
         /// wherever `PosEventDecoder` would throw.
         func encode(_ fields: Fields, file: Int, line: Int, into out: inout SpillBuffer) -> Bool {
-            guard let eventName = EventName(bytes(fields.event), kind: fields.event.kind),
+            guard let eventName = spelled(fields.event, as: PosEventName.self),
                 let at = timestamp(fields.ts), let terminal = nonEmptyBytes(fields.terminal)
             else { return false }
             if eventName == .posStarted {
@@ -147,7 +147,7 @@ extension PosLineScanner {
             switch eventName {
             case .sale:
                 guard let total = positiveMoney(fields.total), let lines = saleLines(fields.lines),
-                    let pem = pemBytes(fields.pem), let payment = paymentMethod(fields.payment)
+                    let pem = pemBytes(fields.pem), let payment = spelled(fields.payment, as: PaymentMethod.self)
                 else { return false }
                 var sum: Int64 = 0
                 for line in lines {
@@ -160,7 +160,8 @@ extension PosLineScanner {
                     tag: .sale, file: file, line: line, terminal: terminal, sale: sale, into: &out)
                 SpillEncoder.sale(at: at, pem: pem, total: total, payment: payment, lines: lines, &out)
             case .paymentRequest:
-                guard let posRefId = nonEmptyBytes(fields.posRefId), let kind = attemptKind(fields.kind),
+                guard let posRefId = nonEmptyBytes(fields.posRefId),
+                    let kind = spelled(fields.kind, as: AttemptKind.self),
                     let amount = cents(fields.amount)
                 else { return false }
                 start = SpillEncoder.begin(
@@ -192,7 +193,7 @@ extension PosLineScanner {
                         at: at, pem: pem, uuid: receiptUuid, documentNumber: documentNumber, total: total, &out)
                 }
             case .receiptFailed:
-                guard let pem = pemBytes(fields.pem), let reason = failureReason(fields.reason)
+                guard let pem = pemBytes(fields.pem), let reason = spelled(fields.reason, as: ReceiptFailureReason.self)
                 else { return false }
                 start = SpillEncoder.begin(
                     tag: .receiptFailed, file: file, line: line, terminal: terminal, sale: sale, into: &out)
@@ -284,40 +285,10 @@ extension PosLineScanner {
 
         // The enumerations' raw values, matched on the bytes (`init(rawValue:)` would build a string first).
 
-        func paymentMethod(_ span: Span) -> PaymentMethod? {
-            guard span.kind == .string else { return nil }
-            let pointer = base + span.start
-            switch span.end - span.start {
-            case 4 where ByteScanner.matches(pointer, "cash"): return .cash
-            case 10 where ByteScanner.matches(pointer, "electronic"): return .electronic
-            case 6 where ByteScanner.matches(pointer, "ticket"): return .ticket
-            default: return nil
-            }
-        }
-
-        func attemptKind(_ span: Span) -> AttemptKind? {
-            guard span.kind == .string else { return nil }
-            let pointer = base + span.start
-            switch span.end - span.start {
-            case 8 where ByteScanner.matches(pointer, "purchase"): return .purchase
-            case 6 where ByteScanner.matches(pointer, "refund"): return .refund
-            case 7 where ByteScanner.matches(pointer, "cashout"): return .cashout
-            case 4 where ByteScanner.matches(pointer, "moto"): return .moto
-            default: return nil
-            }
-        }
-
-        func failureReason(_ span: Span) -> ReceiptFailureReason? {
-            guard span.kind == .string else { return nil }
-            let pointer = base + span.start
-            switch span.end - span.start {
-            case 11 where ByteScanner.matches(pointer, "unreachable"): return .unreachable
-            case 7 where ByteScanner.matches(pointer, "timeout"): return .timeout
-            case 7 where ByteScanner.matches(pointer, "offline"): return .offline
-            case 8 where ByteScanner.matches(pointer, "http_5xx"): return .http5xx
-            case 8 where ByteScanner.matches(pointer, "rejected"): return .rejected
-            default: return nil
-            }
+        /// A case of a `ByteSpelled` enum, by its spelling (`cash`, `purchase`, `timeout`…).
+        @inline(__always)
+        func spelled<Value: ByteSpelled>(_ span: Span, as type: Value.Type) -> Value? {
+            span.kind == .string ? Value.spelled(bytes(span)) : nil
         }
 
         // MARK: Sale lines
@@ -390,24 +361,6 @@ extension PosLineScanner {
                 return (packed, text.utf8.count, code)
             }
         }()
-    }
-
-    /// The event names `PosEventDecoder` knows, matched on the bytes.
-    fileprivate enum EventName {
-        case sale, paymentRequest, paymentResponse, receiptIssued, receiptFailed, posStarted
-
-        init?(_ bytes: UnsafeBufferPointer<UInt8>, kind: ValueKind) {
-            guard kind == .string, let pointer = bytes.baseAddress else { return nil }
-            switch bytes.count {
-            case 4 where ByteScanner.matches(pointer, "sale"): self = .sale
-            case 15 where ByteScanner.matches(pointer, "payment_request"): self = .paymentRequest
-            case 16 where ByteScanner.matches(pointer, "payment_response"): self = .paymentResponse
-            case 14 where ByteScanner.matches(pointer, "receipt_issued"): self = .receiptIssued
-            case 14 where ByteScanner.matches(pointer, "receipt_failed"): self = .receiptFailed
-            case 11 where ByteScanner.matches(pointer, "pos_started"): self = .posStarted
-            default: return nil
-            }
-        }
     }
 }
 
