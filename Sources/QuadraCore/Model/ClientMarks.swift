@@ -6,12 +6,27 @@ public struct ClientMarks: Sendable {
 
     public init() {}
 
+    /// The client-window rule (formats.md §3), the one place it is written: an issued receipt closes its PEM's
+    /// window (false), a failure opens one (true) when its reason says the POS could not reach A-Cube
+    /// (`opensClientWindow`), and any other record marks nothing (nil). The decoded sales and the spilled records
+    /// (read without decoding) both ask it.
+    @inline(__always)
+    static func mark(receiptIssued: Bool, failure reason: ReceiptFailureReason?) -> Bool? {
+        if receiptIssued { return false }
+        guard let reason, reason.opensClientWindow else { return nil }
+        return true
+    }
+
     public mutating func add(_ sale: SaleRecord) {
-        for failure in sale.failures where failure.reason.opensClientWindow {
-            opens[failure.pem, default: []].append(failure.at.millis)
+        for failure in sale.failures {
+            if let opens = Self.mark(receiptIssued: false, failure: failure.reason) {
+                add(pem: failure.pem, millis: failure.at.millis, opens: opens)
+            }
         }
         for receipt in sale.receipts {
-            closes[receipt.event.pem, default: []].append(receipt.event.at.millis)
+            if let opens = Self.mark(receiptIssued: true, failure: nil) {
+                add(pem: receipt.event.pem, millis: receipt.event.at.millis, opens: opens)
+            }
         }
     }
 

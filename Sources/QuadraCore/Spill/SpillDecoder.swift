@@ -78,10 +78,9 @@ public enum SpillDecoder {
         var reader = Reader(bytes: bytes, index: header.body)
         let millis = reader.int()
         let pem = reader.string()
-        guard tag == .receiptFailed else { return (pem, millis, false) }
         // The uuid and document number of an issued receipt are not needed; a failure's reason is.
-        let reason = reader.caseValue(of: ReceiptFailureReason.self)
-        return reason.opensClientWindow ? (pem, millis, true) : nil
+        let reason = tag == .receiptFailed ? reader.caseValue(of: ReceiptFailureReason.self) : nil
+        return ClientMarks.mark(receiptIssued: tag == .receiptIssued, failure: reason).map { (pem, millis, $0) }
     }
 
     /// The whole record.
