@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "quadra", targets: ["quadra"]),
         .library(name: "QuadraCore", targets: ["QuadraCore"]),
+        // For the fuzz targets of Fuzz/, a package of its own: the register XML reader.
+        .library(name: "QuadraXML", targets: ["QuadraXML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -23,4 +23,18 @@ static inline void quadra_xmlFree(void *pointer) {
     xmlFree(pointer);
 }
 
+/// A generic error handler that drops the message. A few of libxml2's errors bypass every structured handler and go
+/// straight to the generic one ("xmlParseChunk: encoder error"), whose default prints on standard error; the reader
+/// reports the same problem through its structured errors. The handler is variadic, which Swift cannot define.
+static inline void quadra_xmlIgnoreGenericError(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+/// Makes this thread's generic error handler drop messages (`silence` non-zero) or print them again (libxml2's
+/// default).
+static inline void quadra_xmlSilenceGenericErrors(int silence) {
+    xmlSetGenericErrorFunc(NULL, silence ? quadra_xmlIgnoreGenericError : NULL);
+}
+
 #endif

@@ -28,11 +28,12 @@ final class XMLErrorCollector {
     /// The first line with an error, for a diagnostic's location.
     var firstLine: Int? { entries.first { $0.line != nil }?.line }
 
-    /// Records one error by hand (a DOCTYPE found, an unknown root element). An error identical to the one
-    /// just before it (libxml2 repeats some) is not recorded twice.
+    /// Records one error by hand (a DOCTYPE found, an unknown root element). An error identical to one already
+    /// kept (libxml2 repeats some: an encoding error is raised again each time the parser asks for more input) is
+    /// not recorded twice.
     func record(line: Int?, message: String) {
         let entry = Entry(line: line, message: message)
-        if entries.last == entry, total == entries.count { return }
+        if entries.contains(entry) { return }
         total += 1
         if entries.count < limit { entries.append(entry) }
     }

@@ -66,7 +66,10 @@ final class XMLStreamReader {
             startTags = nil
         }
         // xmlReaderForFd reads the descriptor as is: no URL handlers, no decompression, never closes it.
-        guard let reader = xmlReaderForFd(descriptor, nil, nil, XMLSafety.parseOptions) else {
+        let created = Self.collectingThreadErrors(errors) {
+            xmlReaderForFd(descriptor, nil, nil, XMLSafety.parseOptions)
+        }
+        guard let reader = created else {
             close(descriptor)
             throw .readerUnavailable
         }
@@ -77,7 +80,7 @@ final class XMLStreamReader {
     }
 
     deinit {
-        xmlFreeTextReader(reader)
+        Self.collectingThreadErrors(errors) { xmlFreeTextReader(reader) }
         if let takenDocument { xmlFreeDoc(takenDocument) }
         // A validation context handed to the reader is the caller's to free, after the reader.
         if let validation { xmlSchemaFreeValidCtxt(validation) }
@@ -95,7 +98,7 @@ final class XMLStreamReader {
             throw .schemaUnavailable("\(schema.kind.schemaFileName): no validation context (out of memory)")
         }
         xmlSchemaSetValidStructuredErrors(context, XMLErrorCollector.handler, errors.opaque)
-        guard xmlTextReaderSchemaValidateCtxt(reader, context, 0) == 0 else {
+        guard Self.collectingThreadErrors(errors, { xmlTextReaderSchemaValidateCtxt(reader, context, 0) }) == 0 else {
             xmlSchemaFreeValidCtxt(context)
             throw .schemaUnavailable("\(schema.kind.schemaFileName): the reader refused the schema")
         }
@@ -107,7 +110,8 @@ final class XMLStreamReader {
 
     /// Moves to the next node.
     func read() -> Step {
-        switch xmlTextReaderRead(reader) {
+        let status = Self.collectingThreadErrors(errors) { xmlTextReaderRead(reader) }
+        switch status {
         case 1:
             elementLine = nodeType == Self.elementNode ? startTags?.nextStartTagLine() : nil
             return .node
@@ -132,6 +136,23 @@ final class XMLStreamReader {
         guard takenDocument == nil, let document = xmlTextReaderCurrentDoc(reader) else { return false }
         takenDocument = document
         return document.pointee.intSubset != nil || document.pointee.extSubset != nil
+    }
+
+    /// Runs `body` (a libxml2 call) with `errors` as this thread's structured error handler too, and libxml2's
+    /// generic messages dropped, then puts libxml2's defaults back. A few errors are raised without a parser, so they
+    /// miss the reader's own handler: bytes that the declared encoding cannot convert ("input conversion failed due
+    /// to input error", "encoder error"); one more goes only to the generic handler ("xmlParseChunk: encoder
+    /// error"). Left to the defaults they went to standard error, and the rejection could only say that libxml2
+    /// stopped "without saying why". (Both handlers are per thread: readers on other threads are not affected.)
+    @discardableResult
+    static func collectingThreadErrors<T>(_ errors: XMLErrorCollector, _ body: () -> T) -> T {
+        xmlSetStructuredErrorFunc(errors.opaque, XMLErrorCollector.handler)
+        quadra_xmlSilenceGenericErrors(1)
+        defer {
+            xmlSetStructuredErrorFunc(nil, nil)
+            quadra_xmlSilenceGenericErrors(0)
+        }
+        return body()
     }
 
     /// The current node's type (`elementNode`, `endElementNode`, `documentTypeNode`…).

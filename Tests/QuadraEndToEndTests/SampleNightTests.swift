@@ -95,6 +95,30 @@ import Testing
         #expect(command.stdout.contains("valid"))
     }
 
+    /// A register whose bytes its declared encoding cannot convert (found by scripts/fuzz.sh): libxml2's own
+    /// messages never reach standard error; the reason is in the rejection.
+    @Test func libxml2PrintsNothingOnStandardErrorForAnUndecodableRegister() async throws {
+        let register = QuadraBinary.packageRoot.appendingPathComponent(
+            "Tests/QuadraXMLTests/Fixtures/invalid/undecodable.xml")
+        let command = try await QuadraBinary.runAsync(["validate", register.path])
+        #expect(command.status == 1)
+        #expect(command.stderr == "", "libxml2 wrote: \(command.stderr)")
+        #expect(command.stdout.contains("input conversion failed due to input error, bytes 0xFF 0xFF 0x7F 0x76"))
+        let night = try QuadraBinary.temporaryDirectory("undecodable")
+        try FileManager.default.createDirectory(
+            at: night.appendingPathComponent("emergency"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: register, to: night.appendingPathComponent("emergency/r.xml"))
+        let out = try QuadraBinary.temporaryDirectory("undecodable-out")
+        let run = try await QuadraBinary.runAsync([
+            "run", "--offline", "--input", night.path, "--out", out.path, "--as-of", Self.asOf, "--state",
+            out.appendingPathComponent("state.sqlite").path,
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr == "", "libxml2 wrote: \(run.stderr)")
+        let findings = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
+        #expect(findings.contains("emergency/r.xml:2: not well-formed XML, so the whole file is rejected: 2 errors: "))
+    }
+
     @Test func staleUploadsAreRemovedAndOthersKept() async throws {
         let out = try QuadraBinary.temporaryDirectory("stale")
         let stale = out.appendingPathComponent("uploads/E001-000001/2026-11-19.json")

@@ -70,6 +70,26 @@ import Testing
         #expect(result.recordsRejected == max(result.recordsRead, 1))
     }
 
+    /// Found by scripts/fuzz.sh: bytes that the declared encoding cannot convert. libxml2 raises that error without a
+    /// parser, so it missed the reader's handler: it went to standard error, and the rejection said only that
+    /// libxml2 stopped "without saying why". Now it is the rejection's reason.
+    @Test func bytesTheDeclaredEncodingCannotConvertAreTheReasonGiven() throws {
+        let result = read("invalid/undecodable.xml")
+        #expect(result.entries.isEmpty)
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "emergency/invalid/undecodable.xml:2: not well-formed XML, so the whole file is rejected: 2 errors: "
+                    + "input conversion failed due to input error, bytes 0xFF 0xFF 0x7F 0x76; encoder error"
+            ])
+        let validation = SchemaValidator.validate(
+            url: TestSupport.fixture("invalid/undecodable.xml"), displayPath: "u.xml")
+        #expect(!validation.isValid)
+        #expect(
+            validation.diagnostics.map(\.message) == [
+                "input conversion failed due to input error, bytes 0xFF 0xFF 0x7F 0x76", "encoder error",
+            ])
+    }
+
     @Test func schemaViolationsAreRejectedWholeWithEveryErrorAndLine() throws {
         let result = read("invalid/missing-gross.xml")
         #expect(result.entries.isEmpty)
