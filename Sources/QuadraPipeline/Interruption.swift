@@ -82,8 +82,8 @@ public enum Interruption {
             let name = signo == SIGINT ? "SIGINT" : "SIGTERM"
             FileHandle.standardError.write(
                 Data(
-                    ("quadra: interrupted by \(name): stopped; the output folder keeps its previous complete set; "
-                        + "run again to finish (nothing is sent twice)\n").utf8))
+                    ("quadra: interrupted by \(name): stopped, its temporary files removed (an output folder keeps "
+                        + "its previous complete set); run again to finish (nothing is sent twice)\n").utf8))
             _exit(128 + signo)
         }
     }
