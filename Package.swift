@@ -118,7 +118,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "QuadraEndToEndTests", dependencies: ["QuadraCore", "QuadraXML", "QuadraSimulators"],
+            name: "QuadraEndToEndTests",
+            dependencies: ["QuadraCore", "QuadraXML", "QuadraSimulators", "QuadraTestSupport"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

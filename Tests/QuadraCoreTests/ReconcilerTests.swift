@@ -1,3 +1,4 @@
+import QuadraTestSupport
 import Testing
 
 @testable import QuadraCore

@@ -1,22 +1,20 @@
 import Foundation
-import Testing
-
-@testable import QuadraCore
+import QuadraCore
 
 /// Builds `NightInputs` from short inline inputs: POS lines are written to files and read by `NightReader` (the
 /// scanner, the spill and the fold the binary uses: there is no other way in), A-Cube pages go through
 /// `AcubeExportReader`, register entries are made directly. `reconcile(asOf:)` runs the reconciler in Europe/Rome.
-struct NightBuilder {
-    static let pem = "E001-000001"
+public struct NightBuilder {
+    public static let pem = "E001-000001"
 
     /// The A-Cube data, register entries and their diagnostics; the POS logs are kept as text until `night()`.
-    var inputs = NightInputs()
-    let timeZone = FiscalTimeZone.rome
+    public var inputs = NightInputs()
+    public let timeZone = FiscalTimeZone.rome
     private var posLogs: [(file: String, lines: [String])] = []
     private var registerLines = 1
 
     /// A night whose PEMs in `acubeFor` have an (empty) `acube/<PEM>/` folder, so A-Cube side rules run.
-    init(acubeFor pems: [String] = [NightBuilder.pem]) {
+    public init(acubeFor pems: [String] = [NightBuilder.pem]) {
         for pem in pems { inputs.acube[pem] = AcubeData(pem: pem) }
     }
 
@@ -24,7 +22,7 @@ struct NightBuilder {
 
     /// Adds JSON Lines to the POS log `file`. They are read when the night is: written to a folder and read by
     /// `NightReader`, through the scanner, the spill and the fold the binary uses.
-    mutating func pos(_ lines: String..., file: String = "pos/T1.jsonl") {
+    public mutating func pos(_ lines: String..., file: String = "pos/T1.jsonl") {
         if let index = posLogs.firstIndex(where: { $0.file == file }) {
             posLogs[index].lines += lines
         } else {
@@ -34,7 +32,7 @@ struct NightBuilder {
 
     /// The night as the reconciler gets it: the POS logs read by `NightReader` (spilled), with the A-Cube data
     /// and register entries built here.
-    func night() throws -> NightInputs {
+    public func night() throws -> NightInputs {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "quadra-builder-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -53,7 +51,7 @@ struct NightBuilder {
         return night
     }
 
-    static func sale(
+    public static func sale(
         _ sale: String, at ts: String, total: String, payment: String = "electronic", pem: String = NightBuilder.pem,
         terminal: String = "T1", lines: [(vat: String, gross: String)]? = nil
     ) -> String {
@@ -63,7 +61,7 @@ struct NightBuilder {
             + "\"lines\":[\(saleLines.joined(separator: ","))]}"
     }
 
-    static func request(
+    public static func request(
         _ sale: String, _ posRefId: String, at ts: String, amount: Int, kind: String = "purchase",
         terminal: String = "T1"
     ) -> String {
@@ -71,7 +69,7 @@ struct NightBuilder {
             + "\"posRefId\":\"\(posRefId)\",\"kind\":\"\(kind)\",\"amount\":\(amount)}"
     }
 
-    static func response(
+    public static func response(
         _ sale: String, _ posRefId: String, at ts: String, success: Bool, amount: Int? = nil,
         userOverride: Bool = false, terminal: String = "T1"
     ) -> String {
@@ -81,7 +79,7 @@ struct NightBuilder {
             + ",\"hostResponseText\":\"\(success ? "APPROVED" : "DECLINED")\"}"
     }
 
-    static func issued(
+    public static func issued(
         _ sale: String, _ uuid: String, at ts: String, total: String, pem: String = NightBuilder.pem,
         terminal: String = "T1", documentNumber: String = "0001-0001"
     ) -> String {
@@ -90,21 +88,21 @@ struct NightBuilder {
             + "\"total\":\"\(total)\"}"
     }
 
-    static func failed(
+    public static func failed(
         _ sale: String, at ts: String, reason: String, pem: String = NightBuilder.pem, terminal: String = "T1"
     ) -> String {
         "{\"ts\":\"\(ts)\",\"event\":\"receipt_failed\",\"terminal\":\"\(terminal)\",\"sale\":\"\(sale)\","
             + "\"pem\":\"\(pem)\",\"reason\":\"\(reason)\"}"
     }
 
-    static func started(at ts: String, terminal: String = "T1") -> String {
+    public static func started(at ts: String, terminal: String = "T1") -> String {
         "{\"ts\":\"\(ts)\",\"event\":\"pos_started\",\"terminal\":\"\(terminal)\"}"
     }
 
     // MARK: - A-Cube exports
 
     /// Reads A-Cube export pages (`{"members":[…]}`) or arrays into `acube/<pem>/`, creating the folder.
-    mutating func acube(
+    public mutating func acube(
         _ pem: String = NightBuilder.pem, receipts: [String] = [], journals: [String] = [],
         notifications: [String] = [], emergencyReports: [String] = []
     ) {
@@ -129,7 +127,7 @@ struct NightBuilder {
 
     /// A `receipt_issued` event for `sale` and the A-Cube sale receipt it names. `local` is the wall-clock time in
     /// Rome in winter (`2026-11-21T10:00:04`); `acubeTotal` defaults to `total`.
-    mutating func issuedReceipt(
+    public mutating func issuedReceipt(
         _ sale: String, _ uuid: String, local: String, total: String, acubeTotal: String? = nil,
         terminal: String = "T1", pem: String = NightBuilder.pem
     ) {
@@ -140,12 +138,12 @@ struct NightBuilder {
     }
 
     /// An A-Cube list page, one member per line.
-    static func page(_ members: [String]) -> String {
+    public static func page(_ members: [String]) -> String {
         "{\"members\":[\n" + members.joined(separator: ",\n") + "\n],\"total\":\(members.count),\"page\":1,\"size\":50}"
     }
 
     /// An A-Cube receipt; `at` is A-Cube's naive local `document_datetime`.
-    static func receipt(
+    public static func receipt(
         _ uuid: String, at: String, total: String? = nil, type: String = "sale", parent: String? = nil,
         documentNumber: String = "0001-0001"
     ) -> String {
@@ -154,26 +152,32 @@ struct NightBuilder {
             + "\"parent_receipt_uuid\":\(parent.map { "\"\($0)\"" } ?? "null")}"
     }
 
-    static func journal(_ date: String, status: String, pem: String = NightBuilder.pem, uuid: String? = nil) -> String {
+    public static func journal(_ date: String, status: String, pem: String = NightBuilder.pem, uuid: String? = nil)
+        -> String
+    {
         "{\"uuid\":\"\(uuid ?? "j-" + date)\",\"pem_serial_number\":\"\(pem)\",\"date\":\"\(date)\","
             + "\"sequence_number\":1,\"total_receipts\":1,\"total_amount\":\"1.00\",\"status\":\"\(status)\"}"
     }
 
     /// A notification keyed on `code` (SYS-C-01, SYS-I-01, SYS-W-01, SYS-I-02).
-    static func notification(_ uuid: String, code: String, at: String) -> String {
+    public static func notification(_ uuid: String, code: String, at: String) -> String {
         "{\"uuid\":\"\(uuid)\",\"message\":\"m\",\"scope\":\"pem\",\"source\":\"mf2\",\"level\":\"info\","
             + "\"created_at\":\"\(at)\",\"type\":\"T\",\"code\":\"\(code)\",\"payload\":{}}"
     }
 
-    static func offline(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-C-01", at: at) }
-    static func online(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-I-01", at: at) }
-    static func commFailure(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-W-01", at: at) }
-    static func commRestored(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-I-02", at: at) }
+    public static func offline(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-C-01", at: at) }
+    public static func online(_ uuid: String, at: String) -> String { notification(uuid, code: "SYS-I-01", at: at) }
+    public static func commFailure(_ uuid: String, at: String) -> String {
+        notification(uuid, code: "SYS-W-01", at: at)
+    }
+    public static func commRestored(_ uuid: String, at: String) -> String {
+        notification(uuid, code: "SYS-I-02", at: at)
+    }
 
     // MARK: - Registers
 
     /// Adds one register entry as a reader would produce it; each entry gets the next line of `file`.
-    mutating func register(
+    public mutating func register(
         pem: String = NightBuilder.pem, at recordedAt: String, sale: String?, payment: PaymentMethod = .cash,
         lines: [(vat: String, gross: String)], file: String = "emergency/r.csv"
     ) {
@@ -189,17 +193,17 @@ struct NightBuilder {
     // MARK: - Reconciling
 
     /// An absolute instant from RFC 3339 text.
-    static func instant(_ text: String) -> Instant {
+    public static func instant(_ text: String) -> Instant {
         guard let value = TimestampParser.parseAbsolute(text) else { fatalError("bad timestamp in a test: \(text)") }
         return value
     }
 
-    static func day(_ text: String) -> FiscalDay {
+    public static func day(_ text: String) -> FiscalDay {
         guard let value = FiscalDay.parse(text) else { fatalError("bad day in a test: \(text)") }
         return value
     }
 
-    func reconcile(
+    public func reconcile(
         asOf: String, state: StateSnapshot = StateSnapshot(), recoveries: [String: RecoveryOutcome] = [:],
         rejectedSubmissions: [PemDay: String] = [:], uncertainSubmissions: [SubmissionSubject: String] = [:]
     ) -> Reconciliation {
@@ -215,7 +219,7 @@ struct NightBuilder {
 
 extension Finding {
     /// The contract's subject of the finding (formats.md §3), as short text.
-    var subjectText: String {
+    public var subjectText: String {
         switch code {
         case .paymentInProgress, .paymentRecoveredApproved, .paymentRecoveredDeclined, .paymentManualOverride,
             .paymentStillInProgress, .paymentNotFound, .paymentUnreachable, .paymentAmountMismatch:
@@ -239,18 +243,18 @@ extension Finding {
     }
 
     /// `CODE subject`.
-    var codeAndSubject: String { code.rawValue + " " + subjectText }
+    public var codeAndSubject: String { code.rawValue + " " + subjectText }
 }
 
 extension Reconciliation {
     /// Every finding as `CODE subject`, as a set.
-    var codeSubjects: Set<String> { Set(findings.map(\.codeAndSubject)) }
+    public var codeSubjects: Set<String> { Set(findings.map(\.codeAndSubject)) }
 
     /// Every finding as `CODE subject`, in report order.
-    var orderedCodeSubjects: [String] { findings.map(\.codeAndSubject) }
+    public var orderedCodeSubjects: [String] { findings.map(\.codeAndSubject) }
 
     /// The one finding with this code, if exactly one.
-    func only(_ code: FindingCode) -> Finding? {
+    public func only(_ code: FindingCode) -> Finding? {
         let matching = findings.filter { $0.code == code }
         return matching.count == 1 ? matching[0] : nil
     }
