@@ -5,25 +5,29 @@ public enum UploadBuilder {
     /// the uploads of the kept items never overflow.
     public static func checked(_ items: [UploadItem]) -> (kept: [UploadItem], rejected: [Diagnostic]) {
         var totals: [PemDay: Money] = [:]
-        var kept: [UploadItem] = []
-        var rejected: [Diagnostic] = []
-        kept.reserveCapacity(items.count)
-        for item in items {
+        var overflowing: [Int] = []
+        for position in items.indices {
+            let item = items[position]
             let key = PemDay(pem: item.pem, day: item.day)
             var total: Money? = totals[key] ?? .zero
             for line in item.lines { total = total?.adding(line.gross) }
             guard let total else {
-                rejected.append(
-                    Diagnostic(
-                        location: item.source ?? SourceLocation(file: "uploads/\(item.pem)/\(item.day).json"),
-                        message: "the amounts of \(item.pem) on \(item.day) add up to more than can be counted; "
-                            + "this record is left out of the day's upload"))
+                overflowing.append(position)
                 continue
             }
             totals[key] = total
-            kept.append(item)
         }
-        return (kept, rejected)
+        // The items themselves when none overflows (every night but a hostile one): no copy.
+        guard !overflowing.isEmpty else { return (items, []) }
+        let rejected = overflowing.map { position in
+            let item = items[position]
+            return Diagnostic(
+                location: item.source ?? SourceLocation(file: "uploads/\(item.pem)/\(item.day).json"),
+                message: "the amounts of \(item.pem) on \(item.day) add up to more than can be counted; "
+                    + "this record is left out of the day's upload")
+        }
+        let left = Set(overflowing)
+        return (items.indices.filter { !left.contains($0) }.map { items[$0] }, rejected)
     }
 
     /// One upload per (PEM, day) of `items` that `isCovered` says no report covers, sorted by PEM and day. The
