@@ -186,7 +186,7 @@ import Testing
         for seed in [5, 6] {
             let night = root.appendingPathComponent("night-\(seed)")
             let generate = try await QuadraBinary.runAsync([
-                "generate", "--sales", "10000", "--pems", "4", "--terminals", "8", "--seed", String(seed), "--out",
+                "generate", "--sales", "6000", "--pems", "4", "--terminals", "8", "--seed", String(seed), "--out",
                 night.path, "--platform-outage", "0.5", "--client-outage", "0.5",
             ])
             #expect(generate.status == 0, "\(generate.stderr)")
@@ -208,7 +208,7 @@ import Testing
         #expect(sets[0] != sets[1])
         var generator = SystemRandomNumberGenerator()
         var outcomes: [String: Int] = [:]
-        for trial in 0..<12 {
+        for trial in 0..<9 {
             // OUT holds the set of night `trial % 2`; the run writes the other's.
             let (old, new) = (sets[(trial + 1) % 2], sets[trial % 2])
             let night = nights[trial % 2]
@@ -236,7 +236,7 @@ import Testing
             let leftovers = try hiddenLeftovers(out)
             #expect(leftovers.isEmpty)
         }
-        #expect(outcomes["old", default: 0] + outcomes["new", default: 0] >= 8, "\(outcomes)")
+        #expect(outcomes["old", default: 0] + outcomes["new", default: 0] >= 6, "\(outcomes)")
     }
 
     // MARK: - Helpers

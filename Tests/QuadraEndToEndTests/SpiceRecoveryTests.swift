@@ -39,13 +39,13 @@ import Testing
         return root
     }
 
-    static func config(_ terminals: [String: String], deadline: Int = 6) -> String {
+    static func config(_ terminals: [String: String], deadline: Int = 8) -> String {
         var text = """
             [spice]
             deadline_seconds = \(deadline)
             initial_backoff_milliseconds = 10
             maximum_backoff_seconds = 1
-            request_timeout_seconds = 2
+            request_timeout_seconds = 5
             pos_name = "QuadraE2E"
 
             [spice.terminals]
