@@ -29,13 +29,8 @@ public enum PosEventDecoder {
         case .sale:
             let total = try reader.positiveMoney("total")
             let lines = try reader.saleLines("lines")
-            var sum = Money.zero
-            for line in lines {
-                let (cents, overflow) = sum.cents.addingReportingOverflow(line.gross.cents)
-                guard !overflow else {
-                    throw Rejection(message: "bad \"lines\": the grosses add up to more than can be counted")
-                }
-                sum = Money(cents: cents)
+            guard let sum = SaleEvent.linesSum(lines) else {
+                throw Rejection(message: "bad \"lines\": the grosses add up to more than can be counted")
             }
             guard sum == total else {
                 throw Rejection(message: "bad \"lines\": the grosses add up to \(sum), expected the total \(total)")

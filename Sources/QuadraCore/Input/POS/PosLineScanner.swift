@@ -149,13 +149,7 @@ extension PosLineScanner {
                 guard let total = positiveMoney(fields.total), let lines = saleLines(fields.lines),
                     let pem = pemBytes(fields.pem), let payment = spelled(fields.payment, as: PaymentMethod.self)
                 else { return false }
-                var sum: Int64 = 0
-                for line in lines {
-                    let (next, overflow) = sum.addingReportingOverflow(line.gross.cents)
-                    guard !overflow else { return false }
-                    sum = next
-                }
-                guard sum == total.cents else { return false }
+                guard SaleEvent.linesSum(lines) == total else { return false }
                 start = SpillEncoder.begin(
                     tag: .sale, file: file, line: line, terminal: terminal, sale: sale, into: &out)
                 SpillEncoder.sale(at: at, pem: pem, total: total, payment: payment, lines: lines, &out)
