@@ -7,15 +7,17 @@ public enum SchemaValidator {
     /// At most this many errors become diagnostics; one more says how many were left out.
     public static let errorLimit = 100
 
-    /// Validates the file at `url`, choosing the schema from the root element's namespace.
+    /// Validates the file at `url`, choosing the schema from the root element's name and namespace.
     public static func validate(url: URL, displayPath: String) -> SchemaValidation {
         let root: Root
         switch firstPass(path: url.path, displayPath: displayPath, kind: nil) {
         case .failure(let diagnostics): return SchemaValidation(schema: nil, diagnostics: diagnostics)
         case .success(let found): root = found
         }
-        guard let namespace = root.namespace, let kind = XMLSchemaKind(namespace: namespace) else {
-            let known = XMLSchemaKind.allCases.map { "\($0.namespace) (\($0.title))" }
+        guard let kind = XMLSchemaKind(root: root.name, namespace: root.namespace) else {
+            let known = XMLSchemaKind.allCases.map {
+                "\($0.rootElement) in " + ($0.namespace.isEmpty ? "no namespace" : $0.namespace) + " (\($0.title))"
+            }
             let found = root.namespace.map { "namespace \"\($0)\"" } ?? "no namespace"
             let message =
                 "unknown document: the root element '\(root.name)' has \(found); "

@@ -289,4 +289,77 @@ public enum Schemas {
         </xs:schema>
 
         """#
+
+    /// `Templates/emergency-report.xsd`: the XML form of an emergency report upload (no namespace).
+    public static let emergencyReport: String = #"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!--
+          The XML form of an emergency report upload that Quadra prepares (OUT/uploads/<PEM>/<fiscal-day>.xml): A-Cube's
+          EmergencyReportInput (acube-openapi-subset.json) with the same field names, in A-Cube's order, under the root
+          element emergency_report, without a namespace. Fields that are null in the JSON form are left out.
+        -->
+        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="unqualified">
+
+          <xs:element name="emergency_report">
+            <xs:complexType>
+              <xs:sequence>
+                <!-- RFC 3339 with an offset: the latest recorded time of the day's entries. -->
+                <xs:element name="datetime" type="DateTimeWithOffset"/>
+                <xs:element name="documents_count" type="xs:nonNegativeInteger"/>
+                <xs:element name="cash_payment_amount" type="Amount"/>
+                <xs:element name="electronic_payment_amount" type="Amount"/>
+                <xs:element name="ticket_restaurant_payment_amount" type="Amount"/>
+                <xs:element name="ticket_restaurant_quantity" type="xs:nonNegativeInteger"/>
+                <xs:element name="entries">
+                  <xs:complexType>
+                    <xs:sequence>
+                      <xs:element name="entry" type="Entry" minOccurs="1" maxOccurs="unbounded"/>
+                    </xs:sequence>
+                  </xs:complexType>
+                </xs:element>
+              </xs:sequence>
+            </xs:complexType>
+          </xs:element>
+
+          <!-- One VAT rate code of the day. -->
+          <xs:complexType name="Entry">
+            <xs:sequence>
+              <xs:element name="vat_rate_code" type="VatRateCode"/>
+              <xs:element name="vat_amount" type="Amount"/>
+              <xs:element name="simplified_vat_allocation" type="xs:boolean"/>
+              <xs:element name="partial_amount" type="Amount"/>
+              <xs:element name="total_returned_amount" type="Amount" minOccurs="0"/>
+              <xs:element name="total_voided_amount" type="Amount" minOccurs="0"/>
+              <xs:element name="total_prepaid_or_voucher_amount" type="Amount" minOccurs="0"/>
+              <xs:element name="total_uncollected_services" type="Amount" minOccurs="0"/>
+              <xs:element name="total_uncollected_invoiced" type="Amount" minOccurs="0"/>
+              <xs:element name="total_uncollected_dcr_to_ssn" type="Amount" minOccurs="0"/>
+              <xs:element name="total_uncollected_complimentary" type="Amount" minOccurs="0"/>
+              <xs:element name="ateco_code" type="xs:string" minOccurs="0"/>
+            </xs:sequence>
+          </xs:complexType>
+
+          <!-- Euros with two decimals, as A-Cube's decimal strings: 0.00, 12.50. -->
+          <xs:simpleType name="Amount">
+            <xs:restriction base="xs:string">
+              <xs:pattern value="-?[0-9]+\.[0-9]{2}"/>
+            </xs:restriction>
+          </xs:simpleType>
+
+          <!-- A rate A-Cube lists (22.00, 10.00…) or a natura code N1…N6. -->
+          <xs:simpleType name="VatRateCode">
+            <xs:restriction base="xs:string">
+              <xs:pattern value="[0-9]{1,2}\.[0-9]{2}|N[1-6]"/>
+            </xs:restriction>
+          </xs:simpleType>
+
+          <xs:simpleType name="DateTimeWithOffset">
+            <xs:restriction base="xs:dateTime">
+              <xs:pattern value=".*(Z|[+\-][0-9]{2}:[0-9]{2})"/>
+            </xs:restriction>
+          </xs:simpleType>
+
+        </xs:schema>
+
+        """#
 }

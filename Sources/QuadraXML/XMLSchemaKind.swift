@@ -4,12 +4,15 @@ public enum XMLSchemaKind: String, Sendable, Hashable, CaseIterable, CustomStrin
     case reconciliation
     /// An emergency register kept by a merchant (formats.md §1.4).
     case emergencyRegister
+    /// The XML form of an emergency report upload (`OUT/uploads/<PEM>/<day>.xml`); it has no namespace.
+    case emergencyReport
 
     /// The namespace of the document's root element.
     public var namespace: String {
         switch self {
         case .reconciliation: "urn:quadra:reconciliation:1"
         case .emergencyRegister: "urn:quadra:emergency-register:1"
+        case .emergencyReport: ""
         }
     }
 
@@ -18,6 +21,7 @@ public enum XMLSchemaKind: String, Sendable, Hashable, CaseIterable, CustomStrin
         switch self {
         case .reconciliation: "reconciliation"
         case .emergencyRegister: "emergencyRegister"
+        case .emergencyReport: "emergency_report"
         }
     }
 
@@ -26,6 +30,7 @@ public enum XMLSchemaKind: String, Sendable, Hashable, CaseIterable, CustomStrin
         switch self {
         case .reconciliation: "reconciliation.xsd"
         case .emergencyRegister: "emergency-register.xsd"
+        case .emergencyReport: "emergency-report.xsd"
         }
     }
 
@@ -34,6 +39,7 @@ public enum XMLSchemaKind: String, Sendable, Hashable, CaseIterable, CustomStrin
         switch self {
         case .reconciliation: Schemas.reconciliation
         case .emergencyRegister: Schemas.emergencyRegister
+        case .emergencyReport: Schemas.emergencyReport
         }
     }
 
@@ -42,6 +48,7 @@ public enum XMLSchemaKind: String, Sendable, Hashable, CaseIterable, CustomStrin
         switch self {
         case .reconciliation: "reconciliation report"
         case .emergencyRegister: "emergency register"
+        case .emergencyReport: "emergency report upload"
         }
     }
 
@@ -49,13 +56,14 @@ public enum XMLSchemaKind: String, Sendable, Hashable, CaseIterable, CustomStrin
     public var description: String {
         switch self {
         case .reconciliation: "a \(title)"
-        case .emergencyRegister: "an \(title)"
+        case .emergencyRegister, .emergencyReport: "an \(title)"
         }
     }
 
-    /// The kind whose namespace is `namespace`, if any.
-    public init?(namespace: String) {
-        guard let kind = Self.allCases.first(where: { $0.namespace == namespace }) else { return nil }
+    /// The kind whose root element is `name` in `namespace` (nil: no namespace), if any.
+    public init?(root name: String, namespace: String?) {
+        guard let kind = Self.allCases.first(where: { $0.namespace == (namespace ?? "") && $0.rootElement == name })
+        else { return nil }
         self = kind
     }
 }

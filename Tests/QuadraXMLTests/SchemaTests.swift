@@ -49,8 +49,12 @@ import Testing
     }
 
     @Test func kindIsFoundByNamespace() {
-        #expect(XMLSchemaKind(namespace: "urn:quadra:reconciliation:1") == .reconciliation)
-        #expect(XMLSchemaKind(namespace: "urn:quadra:emergency-register:1") == .emergencyRegister)
-        #expect(XMLSchemaKind(namespace: "urn:quadra:emergency-register:2") == nil)
+        #expect(XMLSchemaKind(root: "reconciliation", namespace: "urn:quadra:reconciliation:1") == .reconciliation)
+        #expect(
+            XMLSchemaKind(root: "emergencyRegister", namespace: "urn:quadra:emergency-register:1")
+                == .emergencyRegister)
+        #expect(XMLSchemaKind(root: "emergencyRegister", namespace: "urn:quadra:emergency-register:2") == nil)
+        #expect(XMLSchemaKind(root: "emergency_report", namespace: nil) == .emergencyReport)
+        #expect(XMLSchemaKind(root: "emergency_report", namespace: "urn:x") == nil)
     }
 }

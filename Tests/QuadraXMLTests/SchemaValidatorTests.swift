@@ -45,8 +45,9 @@ import Testing
         #expect(
             validation.diagnostics.map(\.description) == [
                 "invalid/wrong-namespace.xml:2: unknown document: the root element 'emergencyRegister' has namespace "
-                    + "\"urn:example:something-else\"; expected one of urn:quadra:reconciliation:1 (reconciliation "
-                    + "report), urn:quadra:emergency-register:1 (emergency register)"
+                    + "\"urn:example:something-else\"; expected one of reconciliation in urn:quadra:reconciliation:1 "
+                    + "(reconciliation report), emergencyRegister in urn:quadra:emergency-register:1 (emergency "
+                    + "register), emergency_report in no namespace (emergency report upload)"
             ])
     }
 
