@@ -48,8 +48,10 @@ struct FetchCommand: AsyncParsableCommand {
     )
 
     @Option(
-        help: ArgumentHelp("The configuration file (TOML, formats.md §6) with the [acube] table.", valueName: "FILE"))
-    var config: String
+        help: ArgumentHelp(
+            "The configuration file (TOML, formats.md §6) with the [acube] table (default: $QUADRA_CONFIG).",
+            valueName: "FILE"))
+    var config: String?
 
     @Option(help: ArgumentHelp("The fiscal day to fetch (YYYY-MM-DD).", valueName: "DAY"))
     var date: String
@@ -65,6 +67,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = output.apply(label: "quadra.fetch")
+        let config = try ConfigurationLoader.requiredPath(self.config)
         let configuration = try ConfigurationLoader.load(config)
         guard let day = FiscalDay.parse(date), day.isValid else {
             throw UsageFailure(message: "--date: expected a day like 2026-11-21, found \"\(date)\"")

@@ -36,8 +36,10 @@ struct ReportsCommand: AsyncParsableCommand {
 
 /// The options every `quadra reports` subcommand that talks to A-Cube shares.
 struct ReportsOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The configuration file (TOML) with the [acube] table.", valueName: "FILE"))
-    var config: String
+    @Option(
+        help: ArgumentHelp(
+            "The configuration file (TOML) with the [acube] table (default: $QUADRA_CONFIG).", valueName: "FILE"))
+    var config: String?
 
     @Option(help: ArgumentHelp("The SQLite state store.", valueName: "FILE"))
     var state: String = "quadra-state.sqlite"
@@ -51,10 +53,10 @@ struct ReportsOptions: ParsableArguments {
 
     /// `withRegistry` for the configuration file `config` and the state store `state`.
     static func withRegistry<T>(
-        config: String, state: String, wait: Duration = .zero, credentials given: AcubeCredentials? = nil,
+        config: String?, state: String, wait: Duration = .zero, credentials given: AcubeCredentials? = nil,
         _ body: (ReportRegistry, Configuration) async throws -> T
     ) async throws -> T {
-        let configuration = try ConfigurationLoader.load(config)
+        let configuration = try ConfigurationLoader.load(try ConfigurationLoader.requiredPath(config))
         let credentials = try given ?? Credentials.fromEnvironment()
         let store = try AcubeConnection.openStore(state, wait: wait)
         let connection = try AcubeConnection(settings: configuration.acube, credentials: credentials)

@@ -33,11 +33,15 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The configuration file (TOML, formats.md §6); defaults apply without it.", valueName: "FILE"))
+            "The configuration file (TOML, formats.md §6); default: $QUADRA_CONFIG; without either, the defaults.",
+            valueName: "FILE"))
     var config: String?
 
-    @Option(help: ArgumentHelp("The SQLite state store.", valueName: "FILE"))
-    var state: String = "quadra-state.sqlite"
+    @Option(
+        help: ArgumentHelp(
+            "The SQLite state store (default: the configuration's `state`, else quadra-state.sqlite here).",
+            valueName: "FILE"))
+    var state: String?
 
     @Flag(help: "Do not contact Spice: unanswered attempts not recovered before are PAYMENT_IN_PROGRESS.")
     var offline = false
@@ -88,6 +92,14 @@ struct RunCommand: AsyncParsableCommand {
         let logger = output.apply(label: "quadra.run")
         let configuration = try ConfigurationLoader.load(config)
         let (asOf, pinned) = try clock.referenceTime()
+        let state = self.state ?? configuration.state ?? "quadra-state.sqlite"
+        if !offline, configuration.spice.defaultURL == nil, configuration.spice.terminals.isEmpty {
+            // Said rather than skipped in silence: a forgotten configuration would leave every payment unrecovered.
+            FileHandle.printError(
+                "quadra: warning: no Spice is configured ([spice] default_url or [spice.terminals]"
+                    + (ConfigurationLoader.path(config) == nil ? ", and no --config or QUADRA_CONFIG" : "")
+                    + "): payments left in progress are not recovered; run with --offline to say that is meant\n")
+        }
         let zone = try clock.fiscalTimeZone(configured: configuration.timezone)
         var options = NightPipeline.Options(
             input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out), timeZone: zone, asOf: asOf,
@@ -102,10 +114,27 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Reads the configuration file, turning its problems into exit status 2.
+/// Reads the configuration file, turning its problems into exit status 2. Without `--config`, `QUADRA_CONFIG` names
+/// the file (cron and systemd set it once for every command).
 enum ConfigurationLoader {
-    static func load(_ path: String?) throws -> Configuration {
-        guard let path else { return Configuration() }
+    static let environmentVariable = "QUADRA_CONFIG"
+
+    /// `--config`, else `QUADRA_CONFIG` (when set and not empty), else nil.
+    static func path(_ given: String?) -> String? {
+        given ?? ProcessInfo.processInfo.environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The configuration file a command cannot do without.
+    static func requiredPath(_ given: String?) throws -> String {
+        guard let path = path(given) else {
+            throw UsageFailure(message: "name the configuration file: --config FILE, or \(environmentVariable)=FILE")
+        }
+        return path
+    }
+
+    /// The configuration of `--config` or `QUADRA_CONFIG`; the defaults when neither names one.
+    static func load(_ given: String?) throws -> Configuration {
+        guard let path = path(given) else { return Configuration() }
         do {
             return try Configuration.load(url: URL(fileURLWithPath: path))
         } catch {

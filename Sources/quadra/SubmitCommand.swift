@@ -25,8 +25,8 @@ struct SubmitCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The configuration file (TOML).", valueName: "FILE"))
-    var config: String
+    @Option(help: ArgumentHelp("The configuration file (TOML; default: $QUADRA_CONFIG).", valueName: "FILE"))
+    var config: String?
 
     @Option(help: ArgumentHelp("The SQLite state store.", valueName: "FILE"))
     var state: String = "quadra-state.sqlite"
@@ -43,7 +43,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = output.apply(label: "quadra.submit")
-        let configuration = try ConfigurationLoader.load(config)
+        let configuration = try ConfigurationLoader.load(try ConfigurationLoader.requiredPath(config))
         let zoneName = timezone ?? configuration.timezone
         guard let zone = FiscalTimeZone(identifier: zoneName) else {
             throw UsageFailure(message: "--timezone: unknown time zone \"\(zoneName)\"")

@@ -4,6 +4,9 @@ import Foundation
 /// the environment. Every bound (deadline, concurrency, timeouts, page size) is a setting with a default.
 public struct Configuration: Sendable, Hashable {
     public var timezone = "Europe/Rome"
+    /// The SQLite state store (absolute; a relative path is read from the configuration file's folder); `--state`
+    /// wins, and without either it is `quadra-state.sqlite` in the current directory.
+    public var state: String?
     public var spice = SpiceSettings()
     public var acube = AcubeSettings()
 
@@ -84,7 +87,7 @@ public struct Configuration: Sendable, Hashable {
 
     /// Every key the file may hold, with what it expects (for messages and the sample's documentation).
     public static let knownKeys: [String: String] = [
-        "timezone": "an IANA time zone name",
+        "timezone": "an IANA time zone name", "state": "the path of the SQLite state store",
         "spice.pos_name": "a string", "spice.pos_version": "a string",
         "spice.deadline_seconds": "an integer from 1 to 86400", "spice.concurrency": "an integer from 1 to 1024",
         "spice.request_timeout_seconds": "an integer from 1 to 600",
@@ -142,6 +145,7 @@ public struct Configuration: Sendable, Hashable {
                     throw field.fail("unknown time zone \"\(zone)\": expected an IANA name like Europe/Rome")
                 }
                 configuration.timezone = zone
+            case "state": configuration.state = try field.path(relativeTo: folder)
             case "spice.pos_name": configuration.spice.posName = try field.nonEmptyString()
             case "spice.pos_version": configuration.spice.posVersion = try field.nonEmptyString()
             case "spice.deadline_seconds": configuration.spice.deadlineSeconds = try field.integer(1...86_400)

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// As cron runs Quadra: the configuration named once by `QUADRA_CONFIG`, the state store where it says, and a
+/// warning when an online run has no Spice to ask.
+@Suite struct CronTests {
+    static let night = QuadraBinary.packageRoot.appendingPathComponent("Samples/night-2026-11-21").path
+
+    @Test func quadraConfigNamesTheConfigurationAndItsStateStoreIsUsed() async throws {
+        let root = try QuadraBinary.temporaryDirectory("cron")
+        let etc = root.appendingPathComponent("etc")
+        let work = root.appendingPathComponent("work")
+        for folder in [etc, work, root.appendingPathComponent("var")] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        try Data("timezone = \"Europe/Rome\"\nstate = \"../var/state.sqlite\"\n".utf8)
+            .write(to: etc.appendingPathComponent("quadra.toml"))
+        let run = try await QuadraBinary.runAsync(
+            [
+                "run", "--input", Self.night, "--out", root.appendingPathComponent("out").path,
+                "--as-of", "2026-11-22T06:00:00+01:00",
+            ],
+            in: work, environment: ["QUADRA_CONFIG": etc.appendingPathComponent("quadra.toml").path])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("var/state.sqlite").path))
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("quadra-state.sqlite").path))
+        // The configuration has no [spice]: said, not skipped in silence.
+        #expect(
+            run.stderr.contains("quadra: warning: no Spice is configured ([spice] default_url or [spice.terminals])"))
+        #expect(!run.stderr.contains("no --config or QUADRA_CONFIG"))
+
+        // --state wins over the configuration's.
+        let explicit = try await QuadraBinary.runAsync(
+            [
+                "run", "--input", Self.night, "--out", root.appendingPathComponent("out2").path,
+                "--as-of", "2026-11-22T06:00:00+01:00", "--state", "mine.sqlite",
+            ],
+            in: work, environment: ["QUADRA_CONFIG": etc.appendingPathComponent("quadra.toml").path])
+        #expect(explicit.status == 1)
+        #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("mine.sqlite").path))
+    }
+
+    @Test func aForgottenConfigurationIsSaid() async throws {
+        let root = try QuadraBinary.temporaryDirectory("cron-none")
+        let run = try await QuadraBinary.runAsync(
+            [
+                "run", "--input", Self.night, "--out", root.appendingPathComponent("out").path,
+                "--as-of", "2026-11-22T06:00:00+01:00",
+            ],
+            in: root)
+        #expect(run.status == 1)
+        #expect(
+            run.stderr.contains(
+                "no Spice is configured ([spice] default_url or [spice.terminals], and no --config or QUADRA_CONFIG)"))
+        let offline = try await QuadraBinary.runAsync(
+            [
+                "run", "--offline", "--input", Self.night, "--out", root.appendingPathComponent("out2").path,
+                "--as-of", "2026-11-22T06:00:00+01:00",
+            ],
+            in: root)
+        #expect(!offline.stderr.contains("warning"), "--offline says it is meant: \(offline.stderr)")
+        let fetch = try await QuadraBinary.runAsync(
+            ["fetch", "--date", "2026-11-21", "--into", root.appendingPathComponent("night").path], in: root)
+        #expect(fetch.status == 2)
+        #expect(fetch.stderr.contains("name the configuration file: --config FILE, or QUADRA_CONFIG=FILE"))
+    }
+}
