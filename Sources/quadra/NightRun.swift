@@ -7,9 +7,10 @@ import QuadraServices
 /// Wires a `NightPipeline` for `quadra run` and `quadra demo`: makes the Spice and A-Cube clients the options
 /// call for, runs the night, shuts the clients down, and prints the summary. Returns the exit status.
 enum NightRun {
-    static func execute(_ options: NightPipeline.Options, credentials given: AcubeCredentials? = nil) async throws
-        -> Int32
-    {
+    /// With `quiet`, a night that needs nothing (exit status 0) prints nothing, so cron mails only when it should.
+    static func execute(
+        _ options: NightPipeline.Options, credentials given: AcubeCredentials? = nil, quiet: Bool = false
+    ) async throws -> Int32 {
         // Secrets are checked before anything is read or sent, so a missing one stops the run early (exit 2).
         let credentials = options.submit ? try given ?? Credentials.fromEnvironment() : nil
         let acube = try credentials.map {
@@ -36,6 +37,7 @@ enum NightRun {
         }
         try? await spiceHTTP?.shutdown()
         await acube?.shutdown()
+        if quiet, result.exitStatus == 0 { return 0 }
         if let baseline = result.baseline { print(baseline) }
         if let recovery = result.recovery { print(recovery.summary) }
         for line in result.submission?.lines ?? [] { print(line) }

@@ -110,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
         options.partitionBytes = partitionMb << 20
         options.maximumLineBytes = maxLineMb << 20
         options.logger = logger
-        throw ExitCode(try await NightRun.execute(options))
+        throw ExitCode(try await NightRun.execute(options, quiet: output.quiet))
     }
 }
 

@@ -62,7 +62,11 @@ struct LockOptions: ParsableArguments {
 
 /// How much the command says on standard error: progress on a terminal, and log lines by level.
 struct OutputOptions: ParsableArguments {
-    @Flag(help: "No progress display (it is shown only on a terminal anyway).")
+    @Flag(
+        help: """
+            For cron: no progress, and for `quadra run` nothing on standard output or error unless something needs \
+            action or failed (exit status 1 or 2, or a warning).
+            """)
     var quiet = false
 
     @Option(

@@ -64,4 +64,27 @@ import Testing
         #expect(fetch.status == 2)
         #expect(fetch.stderr.contains("name the configuration file: --config FILE, or QUADRA_CONFIG=FILE"))
     }
+
+    @Test func quietSaysNothingWhenNothingNeedsAction() async throws {
+        let root = try QuadraBinary.temporaryDirectory("quiet")
+        let empty = root.appendingPathComponent("night")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let arguments = [
+            "run", "--offline", "--input", empty.path, "--out", root.appendingPathComponent("out").path,
+            "--as-of", "2026-11-22T06:00:00+01:00", "--state", root.appendingPathComponent("none.sqlite").path,
+        ]
+        let clean = try await QuadraBinary.runAsync(arguments + ["--quiet"])
+        #expect(clean.status == 0)
+        #expect(clean.stdout.isEmpty && clean.stderr.isEmpty, "\(clean.stdout)\(clean.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("out/findings.csv").path))
+        let loud = try await QuadraBinary.runAsync(arguments)
+        #expect(loud.stdout.contains("Nothing needs action."))
+        // The sample night needs action: --quiet still says what.
+        let sample = try await QuadraBinary.runAsync([
+            "run", "--offline", "--quiet", "--input", Self.night, "--out", root.appendingPathComponent("out2").path,
+            "--as-of", "2026-11-22T06:00:00+01:00", "--state", root.appendingPathComponent("none.sqlite").path,
+        ])
+        #expect(sample.status == 1)
+        #expect(sample.stdout.contains("OFFLINE_RECORD_UNSUBMITTED"), "\(sample.stdout)")
+    }
 }
