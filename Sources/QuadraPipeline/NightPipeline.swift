@@ -108,13 +108,15 @@ public struct NightPipeline: Sendable {
         try ReportFiles.write(
             report: report, uploads: reconciliation.uploads, xml: true, into: out,
             summaryPage: { SummaryPage.render(report, days: days) }, workers: options.workers)
-        logger.info("wrote the reports", metadata: ["seconds": "\(stopwatch.lap())"])
+        // Laps are taken whatever the log level: the metrics use them.
+        let renderSeconds = stopwatch.lap("render")
+        logger.info("wrote the reports", metadata: ["seconds": "\(renderSeconds)"])
         if let failure = stages.submission?.failure {
             logger.error("submission to A-Cube stopped", metadata: ["reason": "\(failure)"])
         }
         return NightResult(
             report: report, uploads: reconciliation.uploads, recovery: stages.recovery,
-            submission: stages.submission, baseline: stages.baseline)
+            submission: stages.submission, baseline: stages.baseline, dayStats: days, stageSeconds: stopwatch.laps)
     }
 
     /// What stages 2 to 4 give.
@@ -129,13 +131,14 @@ public struct NightPipeline: Sendable {
     /// each of the last two.
     private func reconcile(_ inputs: NightInputs, stopwatch: Stopwatch) async throws -> Stages {
         let logger = options.logger
+        let readSeconds = stopwatch.lap("read")
         logger.info(
             "read the night",
             metadata: [
                 "files": "\(inputs.files.count)", "records": "\(inputs.files.reduce(0) { $0 + $1.recordsRead })",
                 "rejected": "\(inputs.files.reduce(0) { $0 + $1.recordsRejected })",
                 "partitions": "\(inputs.spilled?.partitionCount ?? 0)",
-                "spilledMB": "\((inputs.spilled?.spilledBytes ?? 0) >> 20)", "seconds": "\(stopwatch.lap())",
+                "spilledMB": "\((inputs.spilled?.spilledBytes ?? 0) >> 20)", "seconds": "\(readSeconds)",
             ])
         // The state store: created by an online run; an offline run only reads one that exists.
         let store = try openStore()
@@ -149,8 +152,10 @@ public struct NightPipeline: Sendable {
             asOf: options.asOf, timeZone: options.timeZone, state: snapshot, recoveries: recoveries,
             rejectedSubmissions: try store.map(Self.rejectedSubmissions) ?? [:])
         var reconciliation = try Reconciler.reconcile(inputs, context: context, workers: options.workers)
+        let reconcileSeconds = stopwatch.lap("reconcile")
         logger.info(
-            "reconciled", metadata: ["findings": "\(reconciliation.findings.count)", "seconds": "\(stopwatch.lap())"])
+            "reconciled",
+            metadata: ["findings": "\(reconciliation.findings.count)", "seconds": "\(reconcileSeconds)"])
         // 3. recover, then reconcile again with Spice's answers
         if !options.offline, let spice = services.spice {
             let settings = options.configuration.spice
@@ -170,6 +175,7 @@ public struct NightPipeline: Sendable {
                 recoveries = recovered.outcomes
                 context.recoveries = recoveries
                 reconciliation = try Reconciler.reconcile(inputs, context: context, workers: options.workers)
+                _ = stopwatch.lap("recover")
             }
         }
         // 4. submit, then reconcile again with what the state store now records
@@ -187,6 +193,7 @@ public struct NightPipeline: Sendable {
                 ) { $1 }
                 context.uncertainSubmissions = submitted.result?.uncertain ?? [:]
                 reconciliation = try Reconciler.reconcile(inputs, context: context, workers: options.workers)
+                _ = stopwatch.lap("submit")
             } else {
                 submission = SubmissionReport(lines: ["Nothing to send to A-Cube."])
             }

@@ -10,6 +10,11 @@ public struct NightResult: Sendable {
     public var submission: SubmissionReport?
     /// The baseline the state store holds, as a summary line.
     public var baseline: String?
+    /// The figures of each (PEM, fiscal day).
+    public var dayStats: [DayStats] = []
+    /// Seconds each stage took (read, reconcile, recover, submit, render), in order; a stage that did not run is
+    /// absent.
+    public var stageSeconds: [(stage: String, seconds: Double)] = []
 
     /// 0 when nothing needs action, 1 with findings that need action or rejected input, 2 when submission to
     /// A-Cube stopped (the report is written all the same).

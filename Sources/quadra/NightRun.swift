@@ -9,7 +9,8 @@ import QuadraServices
 enum NightRun {
     /// With `quiet`, a night that needs nothing (exit status 0) prints nothing, so cron mails only when it should.
     static func execute(
-        _ options: NightPipeline.Options, credentials given: AcubeCredentials? = nil, quiet: Bool = false
+        _ options: NightPipeline.Options, credentials given: AcubeCredentials? = nil, quiet: Bool = false,
+        metrics: String? = nil
     ) async throws -> Int32 {
         // Secrets are checked before anything is read or sent, so a missing one stops the run early (exit 2).
         let credentials = options.submit ? try given ?? Credentials.fromEnvironment() : nil
@@ -37,6 +38,15 @@ enum NightRun {
         }
         try? await spiceHTTP?.shutdown()
         await acube?.shutdown()
+        if let metrics {
+            do {
+                try MetricsFile.write(
+                    to: metrics, result: result, exitStatus: result.exitStatus, finishedAt: RunClock.now())
+            } catch {
+                // The night is written: a metrics file that cannot be is said, and the night's status stands.
+                FileHandle.printError("quadra: warning: --metrics: \(error)\n")
+            }
+        }
         if quiet, result.exitStatus == 0 { return 0 }
         if let baseline = result.baseline { print(baseline) }
         if let recovery = result.recovery { print(recovery.summary) }

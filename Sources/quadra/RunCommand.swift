@@ -88,7 +88,27 @@ struct RunCommand: AsyncParsableCommand {
         if maxLineMb < 1 || maxLineMb > 2047 { throw ValidationError("--max-line-mb must be from 1 to 2047") }
     }
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the night's figures here in the Prometheus text format (node_exporter's textfile collector), "
+                + "atomically; also when the run fails.", valueName: "FILE"))
+    var metrics: String?
+
     func run() async throws {
+        let status: Int32
+        do {
+            status = try await runNight()
+        } catch {
+            // A run that could not be done still tells monitoring so (exit status 2), keeping the last success time.
+            if let metrics {
+                try? MetricsFile.write(to: metrics, result: nil, exitStatus: 2, finishedAt: RunClock.now())
+            }
+            throw error
+        }
+        throw ExitCode(status)
+    }
+
+    private func runNight() async throws -> Int32 {
         let logger = output.apply(label: "quadra.run")
         let configuration = try ConfigurationLoader.load(config)
         let (asOf, pinned) = try clock.referenceTime()
@@ -110,7 +130,7 @@ struct RunCommand: AsyncParsableCommand {
         options.partitionBytes = partitionMb << 20
         options.maximumLineBytes = maxLineMb << 20
         options.logger = logger
-        throw ExitCode(try await NightRun.execute(options, quiet: output.quiet))
+        return try await NightRun.execute(options, quiet: output.quiet, metrics: metrics)
     }
 }
 

@@ -87,4 +87,52 @@ import Testing
         #expect(sample.status == 1)
         #expect(sample.stdout.contains("OFFLINE_RECORD_UNSUBMITTED"), "\(sample.stdout)")
     }
+
+    @Test func metricsTellMonitoringHowTheNightWentAndKeepTheLastSuccess() async throws {
+        let root = try QuadraBinary.temporaryDirectory("metrics")
+        let metrics = root.appendingPathComponent("quadra.prom")
+        let run = try await QuadraBinary.runAsync([
+            "run", "--offline", "--input", Self.night, "--out", root.appendingPathComponent("out").path,
+            "--as-of", "2026-11-22T06:00:00+01:00", "--state", root.appendingPathComponent("none.sqlite").path,
+            "--metrics", metrics.path,
+        ])
+        #expect(run.status == 1)
+        let text = try String(contentsOf: metrics, encoding: .utf8)
+        // The text format: comments, or `name{labels} value`.
+        let sample = #/^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9]+(\.[0-9]+)?$/#
+        for line in text.split(separator: "\n") where !line.hasPrefix("# ") {
+            #expect(line.wholeMatch(of: sample) != nil, "\(line)")
+        }
+        // Every code's count is the count in findings.csv.
+        let csv = try String(contentsOf: root.appendingPathComponent("out/findings.csv"), encoding: .utf8)
+        var counts: [String: Int] = [:]
+        for row in csv.split(separator: "\r\n").dropFirst() {
+            counts[String(row.prefix { $0 != "," }), default: 0] += 1
+        }
+        for (code, count) in counts {
+            #expect(text.contains("quadra_findings{code=\"\(code)\",severity=\""), "\(code)")
+            #expect(
+                text.split(separator: "\n").contains {
+                    $0.hasPrefix("quadra_findings{code=\"\(code)\"") && $0.hasSuffix(" \(count)")
+                })
+        }
+        #expect(text.contains("\nquadra_exit_status 1\n"))
+        #expect(text.contains("\nquadra_sales 16\n"))
+        for stage in ["read", "reconcile", "render"] {
+            #expect(text.contains("quadra_stage_seconds{stage=\"\(stage)\"} "))
+        }
+        let success = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("quadra_last_success_timestamp_seconds ") })
+
+        // A run that cannot be done says so, and keeps the last success.
+        let failed = try await QuadraBinary.runAsync([
+            "run", "--offline", "--input", root.appendingPathComponent("missing").path, "--out",
+            root.appendingPathComponent("out").path, "--metrics", metrics.path,
+        ])
+        #expect(failed.status == 2)
+        let after = try String(contentsOf: metrics, encoding: .utf8)
+        #expect(after.contains("\nquadra_exit_status 2\n"))
+        #expect(after.split(separator: "\n").contains(success))
+        #expect(!after.contains("quadra_findings"))
+    }
 }
