@@ -109,11 +109,10 @@ public struct AcubeFetcher: Sendable {
         var unique: [String] = []
         var seen = Set<String>()
         for pem in pems where seen.insert(pem).inserted {
-            guard Self.isSafeFolderName(pem) else {
+            // The configuration refuses such serials already; settings made in code meet the same rule.
+            guard PEMSerial.isValid(pem) else {
                 throw AcubeError(
-                    kind: .notConfigured,
-                    message: "acube.pems: \"\(pem)\" cannot be a folder name under acube/: expected a PEM serial "
-                        + "number like E001-000001")
+                    kind: .notConfigured, message: "acube.pems: " + PEMSerial.rejection(of: pem, in: "PEM"))
             }
             unique.append(pem)
         }
@@ -225,13 +224,6 @@ public struct AcubeFetcher: Sendable {
             }
             number += 1
         }
-    }
-
-    /// Whether `name` can be a folder under `acube/`: not empty, not `.` or `..`, no slash, backslash or control
-    /// character.
-    public static func isSafeFolderName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.hasPrefix(".")
-            && !name.unicodeScalars.contains { $0 == "/" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }
     }
 
     /// The files of a PEM folder (names in `existing`) that an earlier fetch left and this one did not write:

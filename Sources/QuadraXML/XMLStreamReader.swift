@@ -1,4 +1,5 @@
 import CLibXML2
+import QuadraCore
 
 #if canImport(Glibc)
     import Glibc
@@ -44,7 +45,9 @@ final class XMLStreamReader {
     /// Opens `path` read-only, refuses a directory or a DOCTYPE in the prolog, and creates the reader.
     init(path: String, errors: XMLErrorCollector) throws(OpenFailure) {
         XMLSafety.ensureInitialized()
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Opened without blocking and kept only when it is a regular file, as POSIXFile does for the other inputs:
+        // a FIFO with no writer would otherwise hang the open.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
         var info = stat()
         if fstat(descriptor, &info) != 0 {
@@ -52,9 +55,15 @@ final class XMLStreamReader {
             close(descriptor)
             throw .cannotOpen(reason)
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
+        switch FileKind(mode: info.st_mode) {
+        case .regular:
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        case .directory:
             close(descriptor)
             throw .cannotOpen("it is a directory, not a file")
+        case let kind:
+            close(descriptor)
+            throw .cannotOpen("not a regular file (\(kind.notRegularDescription ?? "not a file")): not read")
         }
         switch XMLPrologScanner.inspect(descriptor: descriptor) {
         case .doctype(let line):

@@ -81,10 +81,6 @@ struct FetchCommand: AsyncParsableCommand {
             throw UsageFailure(
                 message: "\(config): acube.pems is empty: list the PEMs to fetch, e.g. pems = [\"E001-000001\"]")
         }
-        if let bad = settings.pems.first(where: { !AcubeFetcher.isSafeFolderName($0) }) {
-            throw UsageFailure(
-                message: "\(config): acube.pems: \"\(bad)\" cannot be a folder name: expected a PEM serial number")
-        }
         let credentials = try Credentials.fromEnvironment()
         let night = URL(fileURLWithPath: into)
         do {

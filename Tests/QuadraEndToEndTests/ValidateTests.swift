@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `quadra validate` on what Quadra writes: the report and every upload's XML form, and every file named even when
 /// one of them is missing.
 @Suite struct ValidateTests {
@@ -37,5 +41,14 @@ import Testing
         #expect(mixed.stderr.contains("\(missing): the file does not exist or cannot be read"))
         #expect(
             mixed.stdout.contains("\(uploads[1]): valid (an emergency report upload)"), "checked after the missing one")
+    }
+
+    @Test func aFIFOIsRefusedWithoutWaitingForAWriter() async throws {
+        let root = try QuadraBinary.temporaryDirectory("validate-fifo")
+        let fifo = root.appendingPathComponent("register.xml").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let result = try await QuadraBinary.runAsync(["validate", fifo])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(fifo): cannot read the file: not a regular file (a FIFO): not read"))
     }
 }

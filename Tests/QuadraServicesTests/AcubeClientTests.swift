@@ -623,9 +623,9 @@ import Testing
             written: ["receipts-sent-1.json", "notifications-1.json", "emergency-reports-1.json"],
             fetchedKinds: ["receipts", "notifications", "emergency-reports"])
         #expect(stale == ["emergency-reports.json", "receipts-1.json", "receipts-sent-2.json", "receipts.json"])
-        #expect(!AcubeFetcher.isSafeFolderName("../etc"))
-        #expect(!AcubeFetcher.isSafeFolderName(""))
-        #expect(AcubeFetcher.isSafeFolderName("E001-000001"))
+        #expect(!PEMSerial.isValid("../etc"))
+        #expect(!PEMSerial.isValid(""))
+        #expect(PEMSerial.isValid("E001-000001"))
     }
 
     // MARK: - Writes
