@@ -223,9 +223,7 @@ public enum RegisterXMLReader {
                 }
                 if let vat, let gross { amounts.append(VatAmount(vat: vat, gross: gross)) }
             }
-            var sum: Money? = .zero
-            for amount in amounts { sum = sum?.adding(amount.gross) }
-            if sum == nil { problems.append("the line grosses add up to more than can be counted") }
+            if VatAmount.sum(amounts) == nil { problems.append("the line grosses add up to more than can be counted") }
             let location = SourceLocation(file: file, line: line)
             guard problems.isEmpty, let timestamp, let payment else {
                 return .failure(

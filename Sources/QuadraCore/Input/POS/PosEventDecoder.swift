@@ -29,7 +29,7 @@ public enum PosEventDecoder {
         case .sale:
             let total = try reader.positiveMoney("total")
             let lines = try reader.saleLines("lines")
-            guard let sum = SaleEvent.linesSum(lines) else {
+            guard let sum = VatAmount.sum(lines) else {
                 throw Rejection(message: "bad \"lines\": the grosses add up to more than can be counted")
             }
             guard sum == total else {

@@ -149,7 +149,7 @@ extension PosLineScanner {
                 guard let total = positiveMoney(fields.total), let lines = saleLines(fields.lines),
                     let pem = pemBytes(fields.pem), let payment = spelled(fields.payment, as: PaymentMethod.self)
                 else { return false }
-                guard SaleEvent.linesSum(lines) == total else { return false }
+                guard VatAmount.sum(lines) == total else { return false }
                 start = SpillEncoder.begin(
                     tag: .sale, file: file, line: line, terminal: terminal, sale: sale, into: &out)
                 SpillEncoder.sale(at: at, pem: pem, total: total, payment: payment, lines: lines, &out)
