@@ -11,6 +11,10 @@ public enum ReportText {
 
     /// `text` with every character reports cannot hold replaced by U+FFFD; `text` itself when it has none.
     public static func clean(_ text: String) -> String {
+        // Every cell of every report comes through here: look at the bytes first. Only a C0 control or a lead byte
+        // 0xEF (where U+FFFE and U+FFFF start) can begin a character to replace.
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0xEF })
+        else { return text }
         guard !text.unicodeScalars.allSatisfy(isAllowed) else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
