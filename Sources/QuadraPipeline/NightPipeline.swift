@@ -243,10 +243,9 @@ public struct NightPipeline: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let outcomes = try await engine.recover(targets)
-        let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)
         return RecoveryReport(
-            outcomes: outcomes, attempts: targets.count, requests: last.value?.requests ?? 0, seconds: seconds)
+            outcomes: outcomes, attempts: targets.count, requests: last.value?.requests ?? 0,
+            seconds: Stopwatch.seconds(clock.now - started))
     }
 
     /// Submits the plan; an operational failure is kept in the report's `failure` and the run goes on to write

@@ -12,10 +12,14 @@ final class Stopwatch: @unchecked Sendable {
     /// Seconds since the previous lap (or the start), with two decimals; recorded under `stage`.
     func lap(_ stage: String) -> String {
         let now = clock.now
-        let elapsed = now - last
+        let seconds = Self.seconds(now - last)
         last = now
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         laps.append((stage, seconds))
         return String(format: "%.2f", seconds)
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
