@@ -19,6 +19,8 @@
 #   KEEP=1             keep the work folder (outputs, timings, counts) instead of deleting it
 #   PYTHON=python3     the Python that runs the DuckDB side
 #   RUNS=3             runs of each side (a shared virtual machine varies by 10-20 % from run to run)
+#   QUADRA_ARGS="..."  more options for `quadra run`, split on spaces (e.g. "--metrics /tmp/night.prom"), to
+#                      measure what an option costs; the word WORK in them is replaced by the work folder
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -80,12 +82,15 @@ else
   "$QUADRA" generate --sales "$SALES" --pems "$PEMS" --terminals "$TERMINALS" --seed 7 --out "$NIGHT" >/dev/null
 fi
 
+read -r -a EXTRA <<<"${QUADRA_ARGS:-}"
+EXTRA=("${EXTRA[@]//WORK/$WORK}")
+
 # 4-5. Two runs of each side, alternating. Each writes WORK/time-<side>-<n> (GNU time -v).
 run_quadra() {
   rm -rf "$WORK/out" "$WORK"/state.sqlite*
   local rc=0
   /usr/bin/time -v -o "$WORK/time-quadra-$1" "$QUADRA" run --offline --input "$NIGHT" --out "$WORK/out" \
-    --as-of "$AS_OF" --state "$WORK/state.sqlite" --quiet >/dev/null 2>"$WORK/quadra-stderr" || rc=$?
+    --as-of "$AS_OF" --state "$WORK/state.sqlite" --quiet "${EXTRA[@]}" >/dev/null 2>"$WORK/quadra-stderr" || rc=$?
   if (( rc > 1 )); then  # 1 = the night has findings, which it does
     echo "bench.sh: quadra run failed (exit $rc):" >&2
     cat "$WORK/quadra-stderr" >&2
