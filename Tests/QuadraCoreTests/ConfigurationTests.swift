@@ -63,9 +63,13 @@ import Testing
         ),
         (
             "timezone = Europe/Rome\n",
-            "q.toml:1: timezone: expected a string in quotes, an integer, true, false or an array, found Europe/Rome"
+            "q.toml:1: timezone: expected a value (a string in quotes, a number, true, false, a date or time, an array "
+                + "or an inline table), found Europe/Rome"
         ),
-        ("[spice]\npos_name = \"a\"\npos_name = \"b\"\n", "q.toml:3: spice.pos_name: the key is set twice"),
+        (
+            "[spice]\npos_name = \"a\"\npos_name = \"b\"\n",
+            "q.toml:3: spice.pos_name: the key is set twice (first on line 2)"
+        ),
         (
             "[acube]\nbase_url = \"https://x\" extra\n",
             "q.toml:2: unexpected text after the value: put one setting per line"
@@ -106,6 +110,118 @@ import Testing
         #expect(configuration.acube.pems == ["E1", "E2"])
         #expect(configuration.acube.merchantUUID == "aèb")
     }
+    /// The file is TOML 1.0 (formats.md §6): dotted keys, inline tables and every string form reach the same settings as
+    /// tables and plain strings do.
+    @Test func everyTOMLFormReachesTheSettings() throws {
+        let text = """
+            spice.concurrency = 0x10  # dotted keys at the top, a hexadecimal integer
+            spice.terminals."P1.T1" = 'http://127.0.0.1:8282'
+            acube = { role = "merchant", pems = [ \"\"\"E001-000001\"\"\", '''E001-000002''' ] }\r
+            timezone = \"\"\"
+            Europe/\\
+              Rome\"\"\"
+            """
+        let configuration = try Configuration.parse(text, file: "q.toml")
+        #expect(configuration.spice.concurrency == 16)
+        #expect(configuration.spice.terminals == ["P1.T1": "http://127.0.0.1:8282"])
+        #expect(configuration.acube.role == .merchant)
+        #expect(configuration.acube.pems == ["E001-000001", "E001-000002"])
+        #expect(configuration.timezone == "Europe/Rome")
+    }
+
+    /// Whatever TOML reads that the configuration does not take (a float, a date, an array of tables, a quoted key
+    /// holding a dot) is refused naming the file, the line and the key; so is TOML that is not valid.
+    @Test(arguments: [
+        (
+            "[spice]\npos_name = \"\"\"\nQuadra\n\"\"\"\nconcurrency = 0\n",
+            "q.toml:5: spice.concurrency: expected an integer from 1 to 1024, found 0"
+        ),
+        (
+            "[spice]\nconcurrency = 8.0\n",
+            "q.toml:2: spice.concurrency: expected an integer from 1 to 1024, found a float"
+        ),
+        ("timezone = 1979-05-27\n", "q.toml:1: timezone: expected an IANA time zone name, found a date"),
+        (
+            "[acube]\npage_size = 1979-05-27T07:32:00Z\n",
+            "q.toml:2: acube.page_size: expected an integer from 1 to 1000, found a date-time"
+        ),
+        ("\"spice.concurrency\" = 4\n", "q.toml:1: \"spice.concurrency\": unknown key"),
+        ("[[spice]]\nconcurrency = 4\n", "q.toml:1: spice: expected a table ([spice]), found an array"),
+        (
+            "[spice.terminals]\nP1.T1 = \"http://127.0.0.1:8282\"\n",
+            "q.toml:2: spice.terminals.P1.T1: expected spice.terminals.<TERMINAL> = \"URL\" (quote a terminal name "
+                + "holding a dot)"
+        ),
+        (
+            "[acube]\npage_size = 0300\n",
+            "q.toml:2: acube.page_size: a decimal number cannot start with 0 (write 0o… for octal), found 0300"
+        ),
+        (
+            "[spice]\nconcurrency = 4\n[acube]\n[spice]\n",
+            "q.toml:4: spice: the table [spice] is defined twice (first on line 1)"
+        ),
+        (
+            "[acube.certificates]\nE1 = { certificate = \"/c\", private_key = \"/k\" }\nE1.certificate = \"/d\"\n",
+            "q.toml:3: acube.certificates.E1: the inline table on line 2 cannot be extended"
+        ),
+    ])
+    func whatTOMLReadsButTheConfigurationRefusesNamesTheKeyAndLine(text: String, message: String) {
+        do {
+            _ = try Configuration.parse(text, file: "q.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    /// A file saved with CR-only line ends (classic Mac) is not TOML: refused on its first line, not read as one long
+    /// comment or key.
+    @Test func aFileWithCROnlyLineEndsIsRefusedWithItsName() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-cr-\(UUID().uuidString).toml")
+        try Data("# Quadra\r[spice]\rconcurrency = 4\r".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try Configuration.load(url: url)
+            Issue.record("accepted a file with CR-only line ends")
+        } catch {
+            #expect(
+                error.description
+                    == url.path + ":1: a carriage return (CR) without a line feed after it: TOML lines end with LF or "
+                    + "CR LF, never CR alone (convert the file's line ends, e.g. with `tr '\\r' '\\n'`)")
+        }
+    }
+
+    /// A TOML file is UTF-8: a byte order mark may open it (Windows editors write one), a second one is text, and a
+    /// byte that is not UTF-8 is named with its line.
+    @Test(
+        arguments: [
+            ([0xEF, 0xBB, 0xBF] + Array("[spice]\nconcurrency = 4\n".utf8), nil),
+            (
+                [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array("[spice]\n".utf8),
+                ":1: expected a key (letters, digits, '_' and '-', or a quoted key), found U+FEFF"
+            ),
+            (
+                Array("[spice]\n# caf".utf8) + [0xE9] + Array("\nconcurrency = 4\n".utf8),
+                ":2: the byte 0xE9 is not UTF-8: a TOML file is UTF-8 text (save it as UTF-8)"
+            ),
+            (
+                [0xFF, 0xFE] + Array("a".utf8),
+                ":1: the byte 0xFF is not UTF-8: a TOML file is UTF-8 text (save it as UTF-8)"
+            ),
+        ] as [([UInt8], String?)])
+    func aFileIsUTF8WithAtMostOneByteOrderMark(bytes: [UInt8], message: String?) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-utf8-\(UUID().uuidString).toml")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            let configuration = try Configuration.load(url: url)
+            #expect(message == nil, "accepted")
+            #expect(configuration.spice.concurrency == 4)
+        } catch {
+            #expect(error.description == url.path + (message ?? " was refused"))
+        }
+    }
+
     /// A configuration nested 30,000 deep (arrays, inline tables, both mixed, over many lines) is an error naming the
     /// file, the line and the key, not a stack overflow.
     @Test(arguments: [

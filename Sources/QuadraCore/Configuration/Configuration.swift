@@ -120,9 +120,13 @@ public struct Configuration: Sendable, Hashable {
         var certificateParts: [String: (certificate: String?, privateKey: String?, line: Int)] = [:]
         for (key, entry) in document.entries.sorted(by: { ($0.value.line, $0.key) < ($1.value.line, $1.key) }) {
             let field = Field(file: file, key: key, entry: entry)
-            if key.hasPrefix("spice.terminals.") {
-                let terminal = String(key.dropFirst("spice.terminals.".count))
-                configuration.spice.terminals[terminal] = try field.url(schemes: ["http"])
+            if entry.path.count >= 3, entry.path[0] == "spice", entry.path[1] == "terminals" {
+                // A terminal name holding a dot is quoted ("P1.T1" = …): unquoted, TOML reads a table P1.
+                guard entry.path.count == 3 else {
+                    throw field.fail(
+                        "expected spice.terminals.<TERMINAL> = \"URL\" (quote a terminal name holding a dot)")
+                }
+                configuration.spice.terminals[entry.path[2]] = try field.url(schemes: ["http"])
                 continue
             }
             if entry.path.count >= 3, entry.path[0] == "acube", entry.path[1] == "certificates" {
@@ -184,6 +188,8 @@ public struct Configuration: Sendable, Hashable {
             case "acube.concurrency": configuration.acube.concurrency = try field.integer(1...64)
             case "acube.mtls_base_url": configuration.acube.mtlsBaseURL = try field.url(schemes: ["https"])
             case "acube.ca_certificate": configuration.acube.caCertificate = try field.path(relativeTo: folder)
+            case _ where knownTables.contains(key):
+                throw field.fail("expected a table ([\(key)]), found \(entry.value.typeName)")
             default:
                 let hint = knownKeys.keys.sorted().first { $0.hasSuffix("." + (key.split(separator: ".").last ?? "")) }
                 throw field.fail("unknown key" + (hint.map { " (did you mean \($0)?)" } ?? ""))
@@ -204,15 +210,15 @@ public struct Configuration: Sendable, Hashable {
 
     /// Reads and checks the configuration file at `url`.
     public static func load(url: URL) throws(ConfigurationError) -> Configuration {
-        let text: String
+        let bytes: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            bytes = try Data(contentsOf: url)
         } catch {
             throw ConfigurationError(
                 file: url.path, line: nil, key: nil,
                 message: "cannot read the configuration: \(SystemErrorText.describe(error))")
         }
-        return try parse(text, file: url.path)
+        return try parse(TOMLDocument.text(utf8: Array(bytes), file: url.path), file: url.path)
     }
 
     private struct Field {

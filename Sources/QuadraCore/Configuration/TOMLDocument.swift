@@ -1,292 +1,77 @@
-/// A parsed TOML document: every key by its full dotted path (`spice.terminals.P1T1`), with its line.
-/// The subset: comments, `[table]` headers, `key = value` with bare, quoted or dotted keys, basic and literal
-/// strings, integers, booleans, arrays of those (over several lines too) and inline tables (`{ a = 1, b = "x" }`,
-/// whose members become entries under the key). Anything else is an error with its line.
+/// A parsed TOML 1.0 document (https://toml.io/en/v1.0.0): the whole tree (`root`), and for the configuration's
+/// checks every value reachable through tables by its key (`spice.terminals.P1T1`), with the line of that key.
 ///
-/// Arrays and inline tables nest at most `maximumNesting` levels: the parser descends into them recursively, so a
-/// deeper value (30,000 `[`, say) would overflow the stack; it is a configuration error with its line instead.
+/// Every valid TOML 1.0 document is read as the specification reads it, and every invalid one is refused with the
+/// file, the line and, where there is one, the key: see `TOMLParser`. Two limits the specification leaves to the
+/// reader: arrays and inline tables nest at most `maximumNesting` levels, and a key (a table header's path with the
+/// dotted key under it) has at most `maximumNesting` parts: a deeper value (30,000 `[`, say) would overflow the
+/// stack of a recursive reader, so it is a configuration error with its line instead.
 public struct TOMLDocument: Sendable {
-    /// How deep arrays and inline tables may nest (`x = [[1]]` is 2 levels). Quadra's settings use 2 at most; TOML
-    /// 1.0 sets no limit, but every real parser has one (the stack's), and this one says so with the line.
+    /// How deep arrays and inline tables may nest (`x = [[1]]` is 2 levels; a dotted key inside an inline table
+    /// counts its parts), and how many parts a key may have. Quadra's settings use 4 at most; TOML 1.0 sets no
+    /// limit, but every real parser has one (the stack's), and this one says so with the line.
     public static let maximumNesting = 128
 
+    /// A value that is not a table, reached from the root through tables only (an array of tables is one entry).
     public struct Entry: Sendable, Hashable {
         public var value: TOMLValue
+        /// The line of its key.
         public var line: Int
         /// The key's parts, as written (a quoted part may hold a dot).
         public var path: [String] = []
     }
 
-    public private(set) var entries: [String: Entry] = [:]
-    /// Table headers seen, with their lines.
-    public private(set) var tables: [String: Int] = [:]
+    /// The document as one table.
+    public internal(set) var root = TOMLTable()
+    /// Every entry by its key as `keyName` writes it: `spice.pos_name`, `spice.terminals."P1.T1"`.
+    public internal(set) var entries: [String: Entry] = [:]
+    /// Tables defined by a `[header]` or written inline (`{ … }`), by `keyName`, with their lines. Tables that only
+    /// dotted keys or a longer header's path made are not listed: their keys are.
+    public internal(set) var tables: [String: Int] = [:]
 
     public static func parse(_ text: String, file: String) throws(ConfigurationError) -> TOMLDocument {
-        var parser = Parser(scalars: Array(text.unicodeScalars), file: file)
+        var parser = try TOMLParser(text: text, file: file)
         return try parser.parse()
     }
 
-    private struct Parser {
-        let scalars: [Unicode.Scalar]
-        let file: String
-        var index = 0
-        var line = 1
-        /// How many arrays and inline tables enclose the value being parsed.
-        var depth = 0
-        var document = TOMLDocument()
+    /// The text of a file's bytes, which TOML requires to be UTF-8: a byte sequence that is not is an error with its
+    /// line. A byte order mark is kept (the reader takes one at the start).
+    public static func text(utf8 bytes: [UInt8], file: String) throws(ConfigurationError) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let decoded = Array(text.utf8)
+        guard decoded != bytes else { return text }
+        // Decoding put U+FFFD where the bytes stop being UTF-8: the first difference is there.
+        var bad = 0
+        while bad < bytes.count, bad < decoded.count, bytes[bad] == decoded[bad] { bad += 1 }
+        let line = 1 + bytes[..<bad].filter { $0 == 0x0A }.count
+        let hex = String(bytes[min(bad, bytes.count - 1)], radix: 16, uppercase: true)
+        throw ConfigurationError(
+            file: file, line: line, key: nil,
+            message:
+                "the byte 0x\(hex.count == 1 ? "0" + hex : hex) is not UTF-8: a TOML file is UTF-8 text (save it as UTF-8)"
+        )
+    }
 
-        init(scalars: [Unicode.Scalar], file: String) {
-            self.scalars = scalars
-            self.file = file
-        }
-
-        mutating func parse() throws(ConfigurationError) -> TOMLDocument {
-            var table: [String] = []
-            while true {
-                skipBlanksAndComments(newlines: true)
-                guard index < scalars.count else { return document }
-                if scalars[index] == "[" {
-                    index += 1
-                    skipBlanks()
-                    if index < scalars.count, scalars[index] == "[" {
-                        throw fail("arrays of tables ([[…]]) are not used in Quadra's configuration")
-                    }
-                    table = try keyPath()
-                    skipBlanks()
-                    guard index < scalars.count, scalars[index] == "]" else {
-                        throw fail("expected ']' to close the table header")
-                    }
-                    index += 1
-                    let name = table.joined(separator: ".")
-                    if document.tables[name] != nil { throw fail("the table [\(name)] is defined twice", key: name) }
-                    document.tables[name] = line
-                    try endOfLine()
-                    continue
-                }
-                let keyLine = line
-                let path = table + (try keyPath())
-                let name = path.joined(separator: ".")
-                skipBlanks()
-                guard index < scalars.count, scalars[index] == "=" else {
-                    throw fail("expected '=' after the key", key: name)
-                }
-                index += 1
-                skipBlanks()
-                let value = try parseValue(key: name)
-                try assign(path, value, line: keyLine)
-                try endOfLine()
-            }
-        }
-
-        /// Sets the entry at `path`; an inline table sets one entry per member, under `path`.
-        mutating func assign(_ path: [String], _ value: TOMLValue, line: Int) throws(ConfigurationError) {
-            let name = path.joined(separator: ".")
-            if case .inlineTable(let members) = value {
-                if document.entries[name] != nil || document.tables[name] != nil {
-                    throw fail("the key is set twice", key: name)
-                }
-                document.tables[name] = line
-                for member in members {
-                    try assign(path + member.path, member.value, line: line)
-                }
-                return
-            }
-            if document.entries[name] != nil { throw fail("the key is set twice", key: name) }
-            document.entries[name] = Entry(value: value, line: line, path: path)
-        }
-
-        mutating func keyPath() throws(ConfigurationError) -> [String] {
-            var parts: [String] = []
-            while true {
-                skipBlanks()
-                guard index < scalars.count else { throw fail("expected a key") }
-                if scalars[index] == "\"" || scalars[index] == "'" {
-                    guard case .string(let quoted) = try parseString() else { throw fail("expected a key") }
-                    parts.append(quoted)
-                } else {
-                    var bare = ""
-                    while index < scalars.count, Self.isBareKey(scalars[index]) {
-                        bare.unicodeScalars.append(scalars[index])
-                        index += 1
-                    }
-                    guard !bare.isEmpty else { throw fail("expected a key (letters, digits, '_' or '-')") }
-                    parts.append(bare)
-                }
-                skipBlanks()
-                guard index < scalars.count, scalars[index] == "." else { return parts }
-                index += 1
-            }
-        }
-
-        mutating func parseValue(key: String) throws(ConfigurationError) -> TOMLValue {
-            guard index < scalars.count else { throw fail("expected a value", key: key) }
-            let c = scalars[index]
-            if c == "\"" || c == "'" { return try parseString() }
-            if c == "{" {
-                try enter(key: key)
-                defer { depth -= 1 }
-                return try parseInlineTable(key: key)
-            }
-            if c == "[" {
-                try enter(key: key)
-                defer { depth -= 1 }
-                index += 1
-                var items: [TOMLValue] = []
-                while true {
-                    skipBlanksAndComments(newlines: true)
-                    guard index < scalars.count else { throw fail("the array is not closed", key: key) }
-                    if scalars[index] == "]" {
-                        index += 1
-                        return .array(items)
-                    }
-                    items.append(try parseValue(key: key))
-                    skipBlanksAndComments(newlines: true)
-                    guard index < scalars.count else { throw fail("the array is not closed", key: key) }
-                    if scalars[index] == "," {
-                        index += 1
-                    } else if scalars[index] != "]" {
-                        throw fail("expected ',' or ']' in the array", key: key)
-                    }
+    /// A key path as TOML writes it: a part of letters, digits, `_` and `-` as it is, any other quoted, so that
+    /// `"a.b" = 1` (one key) is `"a.b"` while `a.b = 1` (two) is `a.b`.
+    public static func keyName(_ path: [String]) -> String {
+        path.map { part in
+            guard part.isEmpty || !part.unicodeScalars.allSatisfy(TOMLParser.isBareKey) else { return part }
+            var quoted = "\""
+            for scalar in part.unicodeScalars {
+                switch scalar {
+                case "\"": quoted += "\\\""
+                case "\\": quoted += "\\\\"
+                case "\n": quoted += "\\n"
+                case "\t": quoted += "\\t"
+                case "\r": quoted += "\\r"
+                case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: quoted.unicodeScalars.append(scalar)
                 }
             }
-            var word = ""
-            while index < scalars.count, !" \t\r\n#,]}".unicodeScalars.contains(scalars[index]) {
-                word.unicodeScalars.append(scalars[index])
-                index += 1
-            }
-            if word == "true" { return .boolean(true) }
-            if word == "false" { return .boolean(false) }
-            let digits = word.replacingOccurrences(of: "_", with: "")
-            if let number = Int64(digits), !word.hasPrefix("_"), !word.hasSuffix("_") { return .integer(number) }
-            throw fail(
-                "expected a string in quotes, an integer, true, false or an array, found \(word.isEmpty ? "nothing" : word)",
-                key: key)
-        }
-
-        /// Counts one more level of nesting; past `maximumNesting`, an error rather than a deeper recursion.
-        mutating func enter(key: String) throws(ConfigurationError) {
-            depth += 1
-            guard depth <= TOMLDocument.maximumNesting else {
-                throw fail(
-                    "arrays and inline tables nested too deep: expected at most \(TOMLDocument.maximumNesting) levels",
-                    key: key)
-            }
-        }
-
-        /// `{ key = value, … }` on one line, no trailing comma (TOML 1.0).
-        mutating func parseInlineTable(key: String) throws(ConfigurationError) -> TOMLValue {
-            index += 1
-            var members: [(path: [String], value: TOMLValue)] = []
-            skipBlanks()
-            if index < scalars.count, scalars[index] == "}" {
-                index += 1
-                return .inlineTable(members)
-            }
-            while true {
-                let path = try keyPath()
-                let name = key + "." + path.joined(separator: ".")
-                skipBlanks()
-                guard index < scalars.count, scalars[index] == "=" else {
-                    throw fail("expected '=' after the key in the inline table", key: name)
-                }
-                index += 1
-                skipBlanks()
-                let value = try parseValue(key: name)
-                if members.contains(where: { $0.path == path }) {
-                    throw fail("the key is set twice in the inline table", key: name)
-                }
-                members.append((path, value))
-                skipBlanks()
-                guard index < scalars.count, scalars[index] != "\n" else {
-                    throw fail("the inline table is not closed on its line: expected '}'", key: key)
-                }
-                if scalars[index] == "}" {
-                    index += 1
-                    return .inlineTable(members)
-                }
-                guard scalars[index] == "," else {
-                    throw fail("expected ',' or '}' in the inline table", key: key)
-                }
-
-                index += 1
-
-                skipBlanks()
-            }
-        }
-
-        mutating func parseString() throws(ConfigurationError) -> TOMLValue {
-            let quote = scalars[index]
-            index += 1
-            var text = ""
-            while index < scalars.count {
-                let c = scalars[index]
-                if c == "\n" { throw fail("a string is not closed on its line") }
-                index += 1
-                if c == quote { return .string(text) }
-                if c == "\\" && quote == "\"" {
-                    guard index < scalars.count else { break }
-                    let e = scalars[index]
-                    index += 1
-                    switch e {
-                    case "\"": text += "\""
-                    case "\\": text += "\\"
-                    case "n": text += "\n"
-                    case "t": text += "\t"
-                    case "r": text += "\r"
-                    case "u", "U":
-                        let count = e == "u" ? 4 : 8
-                        guard index + count <= scalars.count,
-                            let value = UInt32(
-                                String(String.UnicodeScalarView(scalars[index..<(index + count)])), radix: 16),
-                            let scalar = Unicode.Scalar(value)
-                        else { throw fail("bad \\\(e) escape in a string") }
-                        text.unicodeScalars.append(scalar)
-                        index += count
-                    default: throw fail("unknown escape \\\(e) in a string")
-                    }
-                    continue
-                }
-                text.unicodeScalars.append(c)
-            }
-            throw fail("a string is not closed")
-        }
-
-        mutating func endOfLine() throws(ConfigurationError) {
-            skipBlanks()
-            if index < scalars.count, scalars[index] == "#" {
-                while index < scalars.count, scalars[index] != "\n" { index += 1 }
-            }
-            if index < scalars.count, scalars[index] == "\r" { index += 1 }
-            guard index >= scalars.count || scalars[index] == "\n" else {
-                throw fail("unexpected text after the value: put one setting per line")
-            }
-        }
-
-        mutating func skipBlanks() {
-            while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
-        }
-
-        mutating func skipBlanksAndComments(newlines: Bool) {
-            while index < scalars.count {
-                switch scalars[index] {
-                case " ", "\t", "\r": index += 1
-                case "\n":
-                    guard newlines else { return }
-                    index += 1
-                    line += 1
-                case "#":
-                    while index < scalars.count, scalars[index] != "\n" { index += 1 }
-                default: return
-                }
-            }
-        }
-
-        static func isBareKey(_ c: Unicode.Scalar) -> Bool {
-            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_" || c == "-"
-        }
-
-        func fail(_ message: String, key: String? = nil) -> ConfigurationError {
-            ConfigurationError(file: file, line: line, key: key, message: message)
-        }
+            return quoted + "\""
+        }.joined(separator: ".")
     }
 }
