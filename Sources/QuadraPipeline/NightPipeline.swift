@@ -105,9 +105,10 @@ public struct NightPipeline: Sendable {
             run: run, inputs: reconciliation.inputFiles, findings: reconciliation.findings)
         let out = try OutputDirectory(root: options.output)
         let days = reconciliation.dayStats
+        let language = options.configuration.language
         try ReportFiles.write(
             report: report, uploads: reconciliation.uploads, xml: true, into: out,
-            summaryPage: { SummaryPage.render(report, days: days) }, workers: options.workers)
+            summaryPage: { SummaryPage.render(report, days: days, language: language) }, workers: options.workers)
         // Laps are taken whatever the log level: the metrics use them.
         let renderSeconds = stopwatch.lap("render")
         logger.info("wrote the reports", metadata: ["seconds": "\(renderSeconds)"])

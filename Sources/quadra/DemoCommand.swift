@@ -33,6 +33,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the demo writes everything (emptied first).", valueName: "DIR"))
     var out: String = "quadra-demo"
 
+    @OptionGroup var language: LanguageOption
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -111,7 +113,7 @@ struct DemoCommand: AsyncParsableCommand {
             """
         let configURL = demo.appendingPathComponent("quadra.toml")
         try OutputDirectory.writeAtomically(Array(configText.utf8), to: configURL)
-        let configuration = try ConfigurationLoader.load(configURL.path)
+        let configuration = language.applied(to: try ConfigurationLoader.load(configURL.path))
         guard let zone = FiscalTimeZone(identifier: configuration.timezone),
             let asOf = TimestampParser.parseAbsolute("2026-11-22T06:00:00+01:00")
         else { throw UsageFailure(message: "the demo's time zone or as-of is invalid") }
@@ -149,6 +151,7 @@ struct DemoCommand: AsyncParsableCommand {
             toolVersion: Quadra.version)
         options.logger = logger
         let status = try await NightRun.execute(options, credentials: credentials)
+        let pageLanguage = configuration.language == .italian ? "Italian" : "English"
 
         print(
             """
@@ -162,6 +165,7 @@ struct DemoCommand: AsyncParsableCommand {
             Where to look:
               \(demo.path)/out/findings.csv         every finding with the action to take
               \(demo.path)/out/reconciliation.xml   the same, for auditors (valid against Templates/reconciliation.xsd)
+              \(demo.path)/out/summary.html         the accountants' page, in \(pageLanguage)
               \(demo.path)/out/manifest.json        SHA-256 of every input and output
               \(demo.path)/night/                   the night as read (A-Cube data fetched from the simulator)
               \(demo.path)/quadra.toml              the configuration used; \(demo.path)/state.sqlite the state store

@@ -11,9 +11,9 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Reads NIGHT (pos/, acube/<PEM>/, emergency/), asks Spice about every attempt the POS left in
             progress (unless --offline; only terminals with a Spice URL in the configuration), reconciles,
-            and writes OUT/reconciliation.xml, OUT/findings.csv, OUT/uploads/<PEM>/<day>.json and .xml, and
-            OUT/manifest.json, each atomically. Final Spice answers are kept in the state store, so a rerun
-            asks only about what is still open.
+            and writes OUT/reconciliation.xml, OUT/findings.csv, OUT/uploads/<PEM>/<day>.json and .xml,
+            OUT/summary.html (for accountants, in Italian or English) and OUT/manifest.json, each atomically.
+            Final Spice answers are kept in the state store, so a rerun asks only about what is still open.
 
             Example:
               quadra run --offline --input Samples/night-2026-11-21 --out out --as-of 2026-11-22T06:00:00+01:00
@@ -76,6 +76,8 @@ struct RunCommand: AsyncParsableCommand {
             """, valueName: "MB"))
     var maxLineMb = LineReader.defaultMaximumLineBytes >> 20
 
+    @OptionGroup var language: LanguageOption
+
     @OptionGroup var lock: LockOptions
 
     @OptionGroup var clock: ClockOptions
@@ -110,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private func runNight() async throws -> Int32 {
         let logger = output.apply(label: "quadra.run")
-        let configuration = try ConfigurationLoader.load(config)
+        let configuration = language.applied(to: try ConfigurationLoader.load(config))
         let (asOf, pinned) = try clock.referenceTime()
         let state = self.state ?? configuration.state ?? "quadra-state.sqlite"
         if !offline, configuration.spice.defaultURL == nil, configuration.spice.terminals.isEmpty {

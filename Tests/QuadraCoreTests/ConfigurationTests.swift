@@ -10,6 +10,7 @@ import Testing
     @Test func theSampleConfigurationReadsWhole() throws {
         let configuration = try Configuration.load(url: Self.sample)
         #expect(configuration.timezone == "Europe/Rome")
+        #expect(configuration.language == .italian)
         #expect(configuration.spice.deadlineSeconds == 300)
         #expect(configuration.spice.concurrency == 8)
         #expect(configuration.spice.url(forTerminal: "T2") == "http://127.0.0.1:8283")
@@ -35,6 +36,12 @@ import Testing
         let configuration = try Configuration.parse("# nothing\n", file: "q.toml")
         #expect(configuration == Configuration())
         #expect(configuration.spice.url(forTerminal: "T1") == nil)
+        #expect(configuration.language == .italian, "summary.html is in Italian unless told otherwise")
+    }
+
+    @Test func theLanguageOfTheSummaryIsItOrEn() throws {
+        #expect(try Configuration.parse("language = \"en\"\n", file: "q.toml").language == .english)
+        #expect(try Configuration.parse("language = \"it\"\n", file: "q.toml").language == .italian)
     }
 
     @Test(arguments: [
@@ -48,6 +55,8 @@ import Testing
             "timezone = \"Europe/Atlantis\"\n",
             "q.toml:1: timezone: unknown time zone \"Europe/Atlantis\": expected an IANA name like Europe/Rome"
         ),
+        ("language = \"IT\"\n", "q.toml:1: language: expected it or en, found \"IT\""),
+        ("language = 1\n", "q.toml:1: language: expected it or en (the language of summary.html), found an integer"),
         ("[acube]\nrole = \"reseller\"\n", "q.toml:2: acube.role: expected supplier or merchant, found \"reseller\""),
         (
             "[spice.terminals]\nT1 = \"ftp://x\"\n",

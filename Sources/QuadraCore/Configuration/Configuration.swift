@@ -7,6 +7,8 @@ public struct Configuration: Sendable, Hashable {
     /// The SQLite state store (absolute; a relative path is read from the configuration file's folder); `--state`
     /// wins, and without either it is `quadra-state.sqlite` in the current directory.
     public var state: String?
+    /// The language of summary.html (only that page is translated); `--language` wins.
+    public var language = ReportLanguage.default
     public var spice = SpiceSettings()
     public var acube = AcubeSettings()
 
@@ -88,6 +90,7 @@ public struct Configuration: Sendable, Hashable {
     /// Every key the file may hold, with what it expects (for messages and the sample's documentation).
     public static let knownKeys: [String: String] = [
         "timezone": "an IANA time zone name", "state": "the path of the SQLite state store",
+        "language": "it or en (the language of summary.html)",
         "spice.pos_name": "a string", "spice.pos_version": "a string",
         "spice.deadline_seconds": "an integer from 1 to 86400", "spice.concurrency": "an integer from 1 to 1024",
         "spice.request_timeout_seconds": "an integer from 1 to 600",
@@ -150,6 +153,12 @@ public struct Configuration: Sendable, Hashable {
                 }
                 configuration.timezone = zone
             case "state": configuration.state = try field.path(relativeTo: folder)
+            case "language":
+                let language = try field.string()
+                guard let value = ReportLanguage(rawValue: language) else {
+                    throw field.fail("expected \(ReportLanguage.accepted), found \"\(language)\"")
+                }
+                configuration.language = value
             case "spice.pos_name": configuration.spice.posName = try field.nonEmptyString()
             case "spice.pos_version": configuration.spice.posVersion = try field.nonEmptyString()
             case "spice.deadline_seconds": configuration.spice.deadlineSeconds = try field.integer(1...86_400)

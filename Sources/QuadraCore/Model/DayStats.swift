@@ -12,8 +12,6 @@ public struct DayStats: Sendable, Hashable {
     public var offlineAmount = MoneyTotal.zero
     /// Whether an emergency report covers the day (submitted, or listed by A-Cube).
     public var covered = false
-    /// Findings of this PEM and day, by severity.
-    public var findings: [Severity: Int] = [:]
 
     public init(key: PemDay) { self.key = key }
 }
@@ -49,7 +47,6 @@ extension DayStats {
         sum.offline += other.offline
         sum.offlineAmount += other.offlineAmount
         sum.covered = covered || other.covered
-        sum.findings.merge(other.findings, uniquingKeysWith: +)
         return sum
     }
 }

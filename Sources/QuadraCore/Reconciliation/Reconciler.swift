@@ -140,13 +140,14 @@ public struct Reconciler: Sendable {
             })
     }
 
-    /// Adds findings per severity and coverage to the per-day figures.
+    /// The per-day figures, with a (PEM, day) of findings but no sales added, and each day's coverage. The summary
+    /// page counts the findings themselves.
     private func finishedStats(_ stats: [PemDay: DayStats], _ findings: [Finding]) -> [DayStats] {
         var all = stats
         for finding in findings {
             guard let pem = finding.pem, let day = finding.fiscalDay else { continue }
             let key = PemDay(pem: pem, day: day)
-            all[key, default: DayStats(key: key)].findings[finding.severity, default: 0] += 1
+            if all[key] == nil { all[key] = DayStats(key: key) }
         }
         for key in all.keys { all[key]?.covered = index.isCovered(key) }
         return all.keys.sorted().compactMap { all[$0] }
