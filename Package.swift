@@ -23,8 +23,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // Not "CZlib": ZIPFoundation has a module of that name.
         .systemLibrary(
-            name: "CZlib",
+            name: "CLibZ",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
@@ -38,7 +39,7 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "QuadraCore", dependencies: ["CZlib", "CCrypto"], exclude: ["README.md"]),
+        .target(name: "QuadraCore", dependencies: ["CLibZ", "CCrypto"], exclude: ["README.md"]),
         .target(name: "QuadraXML", dependencies: ["QuadraCore", "CLibXML2"], exclude: ["README.md"]),
         .target(
             name: "QuadraServices",

@@ -1,4 +1,4 @@
-import CZlib
+import CLibZ
 
 /// Streams gzip data through zlib's `inflate`, one member after another (concatenated `.gz` files).
 ///
