@@ -32,10 +32,28 @@ public struct OutputDirectory: Sendable {
         }
     }
 
-    /// One file of a set: its path under OUT and how to render it.
+    /// One file of a set: its path under OUT and how to make it.
     struct File {
+        enum Content {
+            /// The whole file, rendered in memory.
+            case rendered(@Sendable () throws -> [UInt8])
+            /// A file written at its staged temporary path (given, already created and empty; the writer may
+            /// replace it), for files too big to hold in memory. The set reads it back for the manifest.
+            case written(@Sendable (_ temporary: String) throws -> Void)
+        }
+
         var path: String
-        var render: @Sendable () throws -> [UInt8]
+        var content: Content
+
+        init(path: String, render: @escaping @Sendable () throws -> [UInt8]) {
+            self.path = path
+            content = .rendered(render)
+        }
+
+        init(path: String, write: @escaping @Sendable (_ temporary: String) throws -> Void) {
+            self.path = path
+            content = .written(write)
+        }
     }
 
     /// Replaces OUT's set with `files` and the manifest `manifest` builds from their entries (in `files`' order);
@@ -68,12 +86,19 @@ public struct OutputDirectory: Sendable {
         do {
             let results = try ParallelWork.map(count: files.count, workers: workers) { index in
                 let file = files[order[index]]
-                let bytes = try file.render()
-                let temporary = try Self.stage(bytes, for: root.appendingPathComponent(file.path))
-                return (
-                    temporary,
-                    Manifest.Entry(path: file.path, sha256: SHA256.hexDigest(of: bytes), bytes: Int64(bytes.count))
-                )
+                let target = root.appendingPathComponent(file.path)
+                switch file.content {
+                case .rendered(let render):
+                    let bytes = try render()
+                    let temporary = try Self.stage(bytes, for: target)
+                    return (
+                        temporary,
+                        Manifest.Entry(path: file.path, sha256: SHA256.hexDigest(of: bytes), bytes: Int64(bytes.count))
+                    )
+                case .written(let write):
+                    let (temporary, sha256, bytes) = try Self.stage(writtenBy: write, for: target)
+                    return (temporary, Manifest.Entry(path: file.path, sha256: sha256, bytes: bytes))
+                }
             }
             var ordered = [Manifest.Entry?](repeating: nil, count: files.count)
             for (index, result) in zip(order, results) {
@@ -109,7 +134,7 @@ public struct OutputDirectory: Sendable {
 
     /// Writes `bytes` to a temporary file beside `target`, flushed to disk; returns its path.
     static func stage(_ bytes: [UInt8], for target: URL) throws -> String {
-        let temporary = target.deletingLastPathComponent().path + "/." + target.lastPathComponent + ".tmp-\(getpid())"
+        let temporary = temporaryPath(for: target)
         let fd = Interruption.createTracked(temporary) {
             open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
@@ -134,6 +159,65 @@ public struct OutputDirectory: Sendable {
             throw OutputError(path: target.path, reason: reason)
         }
         return temporary
+    }
+
+    /// The temporary path `stage` gives `target`: `.NAME.tmp-PID` beside it.
+    static func temporaryPath(for target: URL) -> String {
+        target.deletingLastPathComponent().path + "/." + target.lastPathComponent + ".tmp-\(getpid())"
+    }
+
+    /// A scratch file for a file being written at `temporary` (`.NAME.tmp-PID`): `.NAME.PART.tmp-PID` beside it,
+    /// which `recover` removes as it removes every leftover temporary. The writer tracks it with `Interruption`.
+    static func scratchPath(for temporary: String, part: String) -> String {
+        guard let mark = temporary.range(of: ".tmp-", options: .backwards) else { return temporary + "." + part }
+        return String(temporary[..<mark.lowerBound]) + "." + part + String(temporary[mark.lowerBound...])
+    }
+
+    /// Has `write` write a file at a temporary path beside `target`, then reads it back: returns the path, the
+    /// file's SHA-256 and size. The file is flushed to disk.
+    static func stage(
+        writtenBy write: (_ temporary: String) throws -> Void, for target: URL
+    ) throws -> (temporary: String, sha256: String, bytes: Int64) {
+        let temporary = temporaryPath(for: target)
+        let created = Interruption.createTracked(temporary) {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard created >= 0 else { throw OutputError(path: target.path, reason: String(cString: strerror(errno))) }
+        close(created)
+        do {
+            try write(temporary)
+        } catch let error as OutputError {
+            unlink(temporary)
+            throw OutputError(path: target.path, reason: error.reason)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw OutputError(path: target.path, reason: reason)
+        }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 {
+                let failed = count < 0 || fsync(fd) != 0
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                if failed {
+                    unlink(temporary)
+                    throw OutputError(path: target.path, reason: reason)
+                }
+                return (temporary, SHA256.hex(hasher.finalize()), size)
+            }
+            chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            size += Int64(count)
+        }
     }
 
     /// Writes one file atomically on its own (a temporary file, then rename): for files outside a set.
