@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -74,6 +75,7 @@ let package = Package(
                 "QuadraXML",
                 "QuadraServices",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["README.md"]
         ),
@@ -94,7 +96,9 @@ let package = Package(
         .target(name: "QuadraTestSupport", dependencies: ["QuadraCore", "QuadraGenerator"], exclude: ["README.md"]),
         .testTarget(
             name: "QuadraPipelineTests",
-            dependencies: ["QuadraPipeline", "QuadraServices", "QuadraSimulators", "QuadraCore", "QuadraXML"]
+            dependencies: [
+                "QuadraPipeline", "QuadraServices", "QuadraSimulators", "QuadraCore", "QuadraXML", "QuadraTestSupport",
+            ]
         ),
         .testTarget(
             name: "QuadraCoreTests", dependencies: ["QuadraCore", "QuadraGenerator", "QuadraTestSupport"],

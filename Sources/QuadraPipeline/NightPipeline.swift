@@ -12,8 +12,8 @@ import QuadraXML
 /// 3. recover: the attempts left open → Spice → `RecoveryReport` (`RecoveryEngine`), then reconcile again
 /// 4. submit (only with `submit`): `SubmissionPlan` → A-Cube through the state store → `SubmissionReport`
 ///    (`SubmissionEngine`), then reconcile again with what the store now records
-/// 5. render: `Reconciliation` → `reconciliation.xml`, `findings.csv`, `uploads/`, `summary.html`, `manifest.json`,
-///    replaced in OUT as one set
+/// 5. render: `Reconciliation` → `reconciliation.xml`, `findings.csv`, `findings.xlsx`, `uploads/`, `summary.html`,
+///    `manifest.json`, replaced in OUT as one set
 ///
 /// The Spice and A-Cube clients come in through `Services` (the `SpiceRecovering` and `AcubeSubmitting`
 /// protocols): whoever runs the pipeline makes them, and shuts them down after. The pipeline prints nothing: the
@@ -108,7 +108,8 @@ public struct NightPipeline: Sendable {
         let language = options.configuration.language
         try ReportFiles.write(
             report: report, uploads: reconciliation.uploads, xml: true, into: out,
-            summaryPage: { SummaryPage.render(report, days: days, language: language) }, workers: options.workers)
+            summaryPage: { SummaryPage.render(report, days: days, language: language) }, days: days,
+            workers: options.workers)
         // Laps are taken whatever the log level: the metrics use them.
         let renderSeconds = stopwatch.lap("render")
         logger.info("wrote the reports", metadata: ["seconds": "\(renderSeconds)"])

@@ -11,7 +11,8 @@ struct PrepareCommand: ParsableCommand {
         abstract: "Turn emergency registers (CSV or XML) into A-Cube emergency report uploads.",
         discussion: """
             Writes OUT/uploads/<PEM>/<day>.json and .xml for every (PEM, fiscal day) the registers hold,
-            OUT/findings.csv with one INPUT_REJECTED row per rejected row or file, and OUT/manifest.json.
+            OUT/findings.csv (and OUT/findings.xlsx) with one INPUT_REJECTED row per rejected row or file, and
+            OUT/manifest.json.
 
             Example:
               quadra prepare --out out Samples/night-2026-11-21/emergency/*.csv

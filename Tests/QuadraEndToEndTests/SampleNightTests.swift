@@ -11,8 +11,8 @@ import Testing
     static let goldens = QuadraBinary.packageRoot.appendingPathComponent(
         "Tests/QuadraEndToEndTests/Fixtures/night-2026-11-21")
     static let outputs = [
-        "findings.csv", "reconciliation.xml", "summary.html", "manifest.json", "uploads/E001-000001/2026-11-21.json",
-        "uploads/E001-000001/2026-11-21.xml",
+        "findings.csv", "findings.xlsx", "reconciliation.xml", "summary.html", "manifest.json",
+        "uploads/E001-000001/2026-11-21.json", "uploads/E001-000001/2026-11-21.xml",
     ]
 
     @Test func sampleNightMatchesGoldens() async throws {

@@ -44,7 +44,7 @@ import Testing
         #expect(result.recovery == nil)
         #expect(result.uploads.map { "\($0.pem) \($0.fiscalDay)" } == ["E001-000001 2026-11-21"])
         for name in [
-            "findings.csv", "reconciliation.xml", "summary.html", "manifest.json",
+            "findings.csv", "findings.xlsx", "reconciliation.xml", "summary.html", "manifest.json",
             "uploads/E001-000001/2026-11-21.json", "uploads/E001-000001/2026-11-21.xml",
         ] {
             let written = try Data(contentsOf: out.appendingPathComponent(name))

@@ -36,7 +36,7 @@ extension DayStats {
     }
 
     /// The figures of two parts of the same day added up (partitions of one night).
-    func adding(_ other: DayStats) -> DayStats {
+    public func adding(_ other: DayStats) -> DayStats {
         var sum = self
         sum.sales += other.sales
         sum.salesAmount += other.salesAmount

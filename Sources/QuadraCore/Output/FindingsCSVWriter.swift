@@ -31,6 +31,21 @@ public enum FindingsCSVWriter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// A text cell's value as the CSV holds it, before quoting: cleaned (`ReportText.clean`), and `'`-prefixed when
+    /// it starts like a formula. `findings.xlsx` writes the same values, so the two files agree cell for cell.
+    public static func defused(_ text: String) -> String {
+        let cleaned = ReportText.clean(text)
+        return startsLikeFormula(text) ? "'" + cleaned : cleaned
+    }
+
+    /// Whether a spreadsheet would run `text` as a formula: it starts with `=`, `+`, `-`, `@`, a tab or a CR.
+    static func startsLikeFormula(_ text: String) -> Bool {
+        switch text.utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
+        }
+    }
+
     // MARK: - Cells
 
     private enum Cell {
@@ -55,13 +70,7 @@ public enum FindingsCSVWriter {
         switch cell {
         case .text(let value):
             text = ReportText.clean(value)
-            if let first = value.utf8.first {
-                switch first {
-                case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-                    prefix = true
-                default: break
-                }
-            }
+            prefix = startsLikeFormula(value)
         case .number(let value):
             text = value
         }

@@ -37,7 +37,7 @@ public enum RunSummary {
             }
         }
         lines.append(
-            "Report: \(outputDirectory)/findings.csv, \(outputDirectory)/reconciliation.xml and \(outputDirectory)/summary.html"
+            "Report: \(outputDirectory)/findings.csv, \(outputDirectory)/findings.xlsx, \(outputDirectory)/reconciliation.xml and \(outputDirectory)/summary.html"
         )
         switch report.exitStatus {
         case 0: lines.append("Nothing needs action.")
