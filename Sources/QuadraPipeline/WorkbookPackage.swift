@@ -21,6 +21,33 @@ enum WorkbookPackage {
 
     /// Writes the package of `parts` at `path` (replacing the empty file there).
     static func write(_ parts: [WorkbookPart], to path: String) throws {
+        try pack(parts, to: path)
+        try checkEnd(of: path, entries: parts.count)
+    }
+
+    /// ZIPFoundation ignores a failure of its last flush (a disk that fills then): the package must end with its
+    /// end-of-central-directory record, naming every entry and the central directory just before it.
+    static func checkEnd(of path: String, entries: Int) throws {
+        let incomplete = OutputError(path: path, reason: "the workbook's ZIP is incomplete (is the disk full?)")
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size >= 22 else { throw incomplete }
+        var record = [UInt8](repeating: 0, count: 22)
+        let count = record.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 22, status.st_size - 22) }
+        func number(_ offset: Int, _ size: Int) -> Int {
+            (0..<size).reduce(0) { $0 | Int(record[offset + $1]) << (8 * $1) }
+        }
+        guard count == 22, number(0, 4) == 0x0605_4b50, number(10, 2) == entries, number(20, 2) == 0 else {
+            throw incomplete
+        }
+        // A ZIP64 archive (beyond 4 GiB) keeps its offsets elsewhere.
+        let offset = number(16, 4)
+        guard offset == 0xFFFF_FFFF || offset + number(12, 4) + 22 == Int(status.st_size) else { throw incomplete }
+    }
+
+    private static func pack(_ parts: [WorkbookPart], to path: String) throws {
         unlink(path)
         let archive: Archive
         do {

@@ -32,20 +32,24 @@ public enum WorkbookXMLWriter {
     public static let rowsPerSheet = WorkbookSheet.maximumRows - 1
 
     /// The parts in package order: content types, relationships, workbook, styles, then one sheet per part.
-    /// Findings beyond a sheet's million rows continue on "Findings 2", "Findings 3"…; `days` nil (a preparation,
-    /// which has no day figures) leaves the sheet "Days" out.
+    /// Findings beyond a sheet's million rows continue on "Findings 2", "Findings 3"… (and days on "Days 2"…, the
+    /// total on the last); `days` nil (a preparation, which has no day figures) leaves the sheet "Days" out.
     public static func parts(
         findings: [Finding], days: [DayStats]?, rowsPerSheet: Int = rowsPerSheet
     ) -> [WorkbookPart] {
         var sheets: [WorkbookSheet] = []
-        let chunks = stride(from: 0, to: max(findings.count, 1), by: rowsPerSheet).map {
-            $0..<min($0 + rowsPerSheet, findings.count)
-        }
-        for (index, range) in chunks.enumerated() {
+        for (index, range) in chunks(findings.count, rowsPerSheet).enumerated() {
             sheets.append(
                 findingsSheet(findings, range: range, name: index == 0 ? "Findings" : "Findings \(index + 1)"))
         }
-        if let days { sheets.append(daysSheet(days)) }
+        if let days {
+            // A row less, for the total.
+            let ranges = chunks(days.count, rowsPerSheet - 1)
+            for (index, range) in ranges.enumerated() {
+                let name = index == 0 ? "Days" : "Days \(index + 1)"
+                sheets.append(daysSheet(days, range: range, name: name, total: index == ranges.count - 1))
+            }
+        }
         let count = sheets.count
         var parts = [
             WorkbookPart(path: "[Content_Types].xml", large: false) { try contentTypes(sheetCount: count, $0) },
@@ -96,19 +100,25 @@ public enum WorkbookXMLWriter {
         "offline", "offline_amount", "emergency_report", "critical", "action", "warning", "info",
     ]
 
-    static func daysSheet(_ days: [DayStats]) -> WorkbookSheet {
+    static func daysSheet(_ days: [DayStats], range: Range<Int>, name: String, total: Bool) -> WorkbookSheet {
         let columns = dayColumns.map { WorkbookSheet.Column(header: $0, widthCap: 24) }
-        var total = DayStats(key: PemDay(pem: "", day: FiscalDay(year: 1970, month: 1, day: 1)))
-        for day in days { total = total.adding(day) }
+        var sum = DayStats(key: PemDay(pem: "", day: FiscalDay(year: 1970, month: 1, day: 1)))
+        for day in days { sum = sum.adding(day) }
+        let start = range.lowerBound
         return WorkbookSheet(
-            name: "Days", columns: columns, rowCount: days.count,
+            name: name, columns: columns, rowCount: range.count,
             row: { index in
-                let day = days[index]
+                let day = days[start + index]
                 let report = day.covered ? "covered" : (day.offline > 0 ? "not covered" : "—")
                 return [.text(FindingsCSVWriter.defused(day.key.pem)), .date(day.key.day)] + figures(day)
                     + [.text(report)] + severities(day)
             },
-            total: [.text("Total"), .empty] + figures(total) + [.empty] + severities(total))
+            total: total ? [.text("Total"), .empty] + figures(sum) + [.empty] + severities(sum) : nil)
+    }
+
+    /// `0..<count` in ranges of `size` (one empty range when `count` is 0: a sheet with its header only).
+    static func chunks(_ count: Int, _ size: Int) -> [Range<Int>] {
+        stride(from: 0, to: max(count, 1), by: max(size, 1)).map { $0..<min($0 + max(size, 1), count) }
     }
 
     /// Sales, paid, receipted and offline: each a count and an amount.

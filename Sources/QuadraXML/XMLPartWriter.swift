@@ -61,6 +61,15 @@ final class XMLPartWriter {
         try check(status, "xmlTextWriterWriteString")
     }
 
+    /// Writes `markup` as it is, unescaped: only for markup the caller makes and knows to be well-formed.
+    func raw(_ markup: [UInt8]) throws {
+        guard !markup.isEmpty else { return }
+        let status = markup.withUnsafeBufferPointer {
+            xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count))
+        }
+        try check(status, "xmlTextWriterWriteRawLen")
+    }
+
     func endElement() throws(XMLError) {
         try check(xmlTextWriterEndElement(writer), "xmlTextWriterEndElement")
     }

@@ -44,20 +44,31 @@ import Testing
                 sale: index == 3 ? "=1+1" : "S-\(index)", amount: Money(cents: Int64(index * 1_234_567) - 5),
                 detail: "finding \(index)")
         }
+        let days = (1...5).map { index in
+            var day = DayStats(key: PemDay(pem: "E001-00000\(index)", day: FiscalDay(year: 2026, month: 11, day: 21)))
+            day.sales = index
+            day.salesAmount = MoneyTotal(cents: Int128(index * 1_000))
+            return day
+        }
         let work = try NightPipelineTests.temporaryDirectory()
         let xlsx = work.appendingPathComponent("findings.xlsx")
         let csv = work.appendingPathComponent("findings.csv")
         try Data(FindingsCSVWriter.render(findings)).write(to: csv)
         try WorkbookPackage.write(
-            WorkbookXMLWriter.parts(findings: findings, days: [], rowsPerSheet: 3), to: xlsx.path)
+            WorkbookXMLWriter.parts(findings: findings, days: days, rowsPerSheet: 3), to: xlsx.path)
         let workbook = try PythonWorkbook.read(xlsx, csv: csv)
-        #expect(workbook.sheets.map(\.name) == ["Findings", "Findings 2", "Findings 3", "Days"])
-        #expect(workbook.sheets.map(\.rows.count) == [4, 4, 2, 2])
+        #expect(
+            workbook.sheets.map(\.name) == ["Findings", "Findings 2", "Findings 3", "Days", "Days 2", "Days 3"])
+        // The days two a sheet, a row left for the total on the last.
+        #expect(workbook.sheets.map(\.rows.count) == [4, 4, 2, 3, 3, 3])
         let problems =
-            FindingsWorkbookCheck.packageProblems(workbook, sheets: 4)
+            FindingsWorkbookCheck.packageProblems(workbook, sheets: 6)
             + FindingsWorkbookCheck.findingsProblems(workbook, csv: try #require(workbook.csv))
-            + FindingsWorkbookCheck.daysProblems(workbook, csv: try #require(workbook.csv))
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        let pems = workbook.sheets.dropFirst(3).flatMap { $0.rows.dropFirst() }.compactMap { $0.first??.text }
+        #expect(pems == days.map(\.key.pem) + ["Total"])
+        let total = try #require(workbook.sheets.last?.rows.last)
+        #expect(total[2]?.number == 15 && total[3]?.number == 150)
     }
 
     @Test func valuesACellCannotHoldAreWrittenAsTheyAre() throws {
@@ -116,6 +127,22 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.root.path).sorted() == before)
         #expect(try String(contentsOf: out.root.appendingPathComponent("kept.txt"), encoding: .utf8) == "kept")
+    }
+
+    @Test func aPackageCutShortIsRefused() throws {
+        let work = try NightPipelineTests.temporaryDirectory()
+        let xlsx = work.appendingPathComponent("findings.xlsx")
+        let parts = WorkbookXMLWriter.parts(findings: [], days: [])
+        try WorkbookPackage.write(parts, to: xlsx.path)
+        try WorkbookPackage.checkEnd(of: xlsx.path, entries: parts.count)
+        #expect(throws: OutputError.self) { try WorkbookPackage.checkEnd(of: xlsx.path, entries: parts.count + 1) }
+        let bytes = try Data(contentsOf: xlsx)
+        for cut in [1, 22, bytes.count / 2, bytes.count] {
+            try bytes.dropLast(cut).write(to: xlsx)
+            #expect(throws: OutputError.self, "\(cut) bytes short") {
+                try WorkbookPackage.checkEnd(of: xlsx.path, entries: parts.count)
+            }
+        }
     }
 
     @Test func scratchFilesAreNamedAsTemporariesAre() {
