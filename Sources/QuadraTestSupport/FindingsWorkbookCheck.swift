@@ -71,56 +71,69 @@ public enum FindingsWorkbookCheck {
         return problems
     }
 
-    /// The sheet "Days" (the last): a row per (PEM, day) and a bold total row; counts whole numbers, amounts euros,
-    /// the total the sum of the rows, and each day's findings by severity those of the CSV for its PEM and day.
+    /// The sheet "Days" (the last): a row per (PEM, day) of the CSV's findings (and of days with sales), then a row
+    /// for the findings without PEM or day, then a bold total row; counts whole numbers, amounts euros, the total
+    /// the sum of the rows, and each row's findings by severity those of the CSV for its PEM and day.
     public static func daysProblems(_ workbook: PythonWorkbook, csv: [[String]]) -> [String] {
         guard let sheet = workbook.sheets.last, sheet.name == "Days" else { return ["no sheet Days last"] }
         var problems = headerProblems(sheet, daysHeader)
         guard sheet.rows.count >= 2 else { return problems + ["no total row"] }
-        let days = sheet.rows.dropFirst().dropLast()
+        let rows = sheet.rows.dropFirst().dropLast()
         let total = sheet.rows[sheet.rows.count - 1]
-        if sheet.filter != "A1:O\(days.count + 1)" { problems.append("Days: filter \(sheet.filter ?? "none")") }
+        if sheet.filter != "A1:O\(rows.count + 1)" { problems.append("Days: filter \(sheet.filter ?? "none")") }
         problems += widthProblems(sheet, values: [])
         let counts = [2, 4, 6, 8, 11, 12, 13, 14]
         let amounts = [3, 5, 7, 9]
+        let severities = ["critical", "action", "warning", "info"]
         var sums = [Int: Int](uniqueKeysWithValues: (counts + amounts).map { ($0, 0) })
+        // By "PEM day severity", "day" empty for the findings without PEM or day.
         var bySeverity: [String: Int] = [:]
+        var unseen = Set<String>()
         for fields in csv.dropFirst() where fields.count == findingsHeader.count {
-            bySeverity[fields[2] + " " + fields[3] + " " + fields[1], default: 0] += 1
+            let key = fields[2].isEmpty || fields[3].isEmpty ? "without PEM or day" : fields[2] + " " + fields[3]
+            bySeverity[key + " " + fields[1], default: 0] += 1
+            unseen.insert(key)
         }
-        for (number, row) in days.enumerated() {
+        for (number, row) in rows.enumerated() {
             let place = "Days row \(number + 2)"
-            guard row.count == daysHeader.count, let pem = row[0]?.text, let day = row[1]?.date,
-                row[1]?.type == "d", row[1]?.format == "yyyy-mm-dd"
-            else {
-                problems.append("\(place): no PEM and date: \(row)")
+            guard row.count == daysHeader.count, let label = row[0]?.text else {
+                problems.append("\(place): no PEM: \(row)")
                 continue
             }
-            for column in counts {
-                guard let value = whole(row[column]) else {
-                    problems.append("\(place), \(daysHeader[column]): not a count: \(String(describing: row[column]))")
+            let key: String
+            if label == "without PEM or day" && number == rows.count - 1 {
+                key = label
+                if row[1...10].contains(where: { $0 != nil }) { problems.append("\(place): figures without a day") }
+            } else {
+                guard let day = row[1]?.date, row[1]?.type == "d", row[1]?.format == "yyyy-mm-dd" else {
+                    problems.append("\(place): no date: \(row)")
                     continue
                 }
-                sums[column, default: 0] += value
-            }
-            for column in amounts {
-                guard let cents = euros(row[column]) else {
-                    problems.append("\(place), \(daysHeader[column]): not euros: \(String(describing: row[column]))")
-                    continue
+                key = label + " " + day
+                for column in counts.prefix(4) + amounts {
+                    let value = amounts.contains(column) ? euros(row[column]) : whole(row[column])
+                    guard let value else {
+                        problems.append("\(place), \(daysHeader[column]): \(String(describing: row[column]))")
+                        continue
+                    }
+                    sums[column, default: 0] += value
                 }
-                sums[column, default: 0] += cents
+                if !["covered", "not covered", "—"].contains(row[10]?.text ?? "") {
+                    problems.append("\(place): emergency_report \(String(describing: row[10]))")
+                }
             }
-            if !["covered", "not covered", "—"].contains(row[10]?.text ?? "") {
-                problems.append("\(place): emergency_report \(String(describing: row[10]))")
-            }
-            for (offset, severity) in ["critical", "action", "warning", "info"].enumerated() {
-                let expected = bySeverity[pem + " " + day + " " + severity] ?? 0
-                if whole(row[11 + offset]) != expected {
+            unseen.remove(key)
+            for (offset, severity) in severities.enumerated() {
+                let expected = bySeverity[key + " " + severity] ?? 0
+                guard let value = whole(row[11 + offset]), value == expected else {
                     problems.append(
                         "\(place): \(severity) \(String(describing: row[11 + offset])), the CSV has \(expected)")
+                    continue
                 }
+                sums[11 + offset, default: 0] += value
             }
         }
+        if !unseen.isEmpty { problems.append("Days: no row for \(unseen.sorted())") }
         if total.first??.text != "Total" || total.first??.bold != true { problems.append("no bold Total: \(total)") }
         if total.count > 10, total[1] != nil || total[10] != nil { problems.append("Total: a day or a report") }
         for column in counts where total.count > column && whole(total[column]) != sums[column] {
@@ -131,6 +144,10 @@ public enum FindingsWorkbookCheck {
             problems.append(
                 "Total \(daysHeader[column]): \(String(describing: total[column])), rows add to \(sums[column] ?? 0) cents"
             )
+        }
+        let findings = csv.count - 1
+        if (11...14).reduce(0, { $0 + (whole(total[$1]) ?? 0) }) != findings {
+            problems.append("Total: the severities do not add up to the CSV's \(findings) findings")
         }
         return problems
     }

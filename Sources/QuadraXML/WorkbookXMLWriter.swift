@@ -21,8 +21,9 @@ public struct WorkbookPart: Sendable {
 }
 
 /// `findings.xlsx` as Office Open XML (SpreadsheetML) parts, written with libxml2's streaming writer: the sheet
-/// "Findings" (the rows and columns of `findings.csv`, typed) and, for a run, the sheet "Days" (the day figures of
-/// `summary.html` and their total). The package itself (the ZIP) is the caller's.
+/// "Findings" (the rows and columns of `findings.csv`, typed) and, for a run, the sheet "Days" (the day table of
+/// `summary.html`: figures and findings by severity, and their total). The package itself (the ZIP) is the
+/// caller's.
 public enum WorkbookXMLWriter {
     static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     static let relationshipsNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -43,11 +44,12 @@ public enum WorkbookXMLWriter {
                 findingsSheet(findings, range: range, name: index == 0 ? "Findings" : "Findings \(index + 1)"))
         }
         if let days {
+            let table = DayTable(findings: findings, days: days)
             // A row less, for the total.
-            let ranges = chunks(days.count, rowsPerSheet - 1)
+            let ranges = chunks(table.rows.count, rowsPerSheet - 1)
             for (index, range) in ranges.enumerated() {
                 let name = index == 0 ? "Days" : "Days \(index + 1)"
-                sheets.append(daysSheet(days, range: range, name: name, total: index == ranges.count - 1))
+                sheets.append(daysSheet(table, range: range, name: name, total: index == ranges.count - 1))
             }
         }
         let count = sheets.count
@@ -100,20 +102,57 @@ public enum WorkbookXMLWriter {
         "offline", "offline_amount", "emergency_report", "critical", "action", "warning", "info",
     ]
 
-    static func daysSheet(_ days: [DayStats], range: Range<Int>, name: String, total: Bool) -> WorkbookSheet {
+    /// The day table of `summary.html`: a row per PEM and fiscal day that has sales or findings, then one for the
+    /// findings of no PEM or no day (when there are some), so that the severity totals are those of all findings.
+    struct DayTable: Sendable {
+        struct Row: Sendable {
+            /// Nil for the row of the findings of no PEM or day.
+            var stats: DayStats?
+            var counts: [Severity: Int]
+        }
+
+        var rows: [Row] = []
+        var total = DayStats(key: PemDay(pem: "", day: FiscalDay(year: 1970, month: 1, day: 1)))
+        var totalCounts: [Severity: Int] = [:]
+
+        init(findings: [Finding], days: [DayStats]) {
+            var counts: [PemDay: [Severity: Int]] = [:]
+            var other: [Severity: Int] = [:]
+            for index in findings.indices {
+                let finding = findings[index]
+                totalCounts[finding.severity, default: 0] += 1
+                if let pem = finding.pem, let day = finding.fiscalDay {
+                    counts[PemDay(pem: pem, day: day), default: [:]][finding.severity, default: 0] += 1
+                } else {
+                    other[finding.severity, default: 0] += 1
+                }
+            }
+            let stats = Dictionary(days.map { ($0.key, $0) }, uniquingKeysWith: { $0.adding($1) })
+            for key in Set(stats.keys).union(counts.keys).sorted() {
+                let day = stats[key] ?? DayStats(key: key)
+                total = total.adding(day)
+                rows.append(Row(stats: day, counts: counts[key] ?? [:]))
+            }
+            if !other.isEmpty { rows.append(Row(stats: nil, counts: other)) }
+        }
+    }
+
+    static func daysSheet(_ table: DayTable, range: Range<Int>, name: String, total: Bool) -> WorkbookSheet {
         let columns = dayColumns.map { WorkbookSheet.Column(header: $0, widthCap: 24) }
-        var sum = DayStats(key: PemDay(pem: "", day: FiscalDay(year: 1970, month: 1, day: 1)))
-        for day in days { sum = sum.adding(day) }
         let start = range.lowerBound
         return WorkbookSheet(
             name: name, columns: columns, rowCount: range.count,
             row: { index in
-                let day = days[start + index]
+                let row = table.rows[start + index]
+                guard let day = row.stats else {
+                    return [.text("without PEM or day")] + Array(repeating: .empty, count: 10) + severities(row.counts)
+                }
                 let report = day.covered ? "covered" : (day.offline > 0 ? "not covered" : "—")
                 return [.text(FindingsCSVWriter.defused(day.key.pem)), .date(day.key.day)] + figures(day)
-                    + [.text(report)] + severities(day)
+                    + [.text(report)] + severities(row.counts)
             },
-            total: total ? [.text("Total"), .empty] + figures(sum) + [.empty] + severities(sum) : nil)
+            total: total
+                ? [.text("Total"), .empty] + figures(table.total) + [.empty] + severities(table.totalCounts) : nil)
     }
 
     /// `0..<count` in ranges of `size` (one empty range when `count` is 0: a sheet with its header only).
@@ -130,9 +169,9 @@ public enum WorkbookXMLWriter {
         ]
     }
 
-    /// The day's findings by severity, the gravest first.
-    private static func severities(_ day: DayStats) -> [WorkbookSheet.Cell] {
-        [Severity.critical, .action, .warning, .info].map { .count(day.findings[$0] ?? 0) }
+    /// Findings by severity, the gravest first.
+    private static func severities(_ counts: [Severity: Int]) -> [WorkbookSheet.Cell] {
+        [Severity.critical, .action, .warning, .info].map { .count(counts[$0] ?? 0) }
     }
 
     // MARK: - Package parts

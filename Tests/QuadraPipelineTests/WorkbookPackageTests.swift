@@ -20,26 +20,36 @@ import Testing
         let workbook = try PythonWorkbook.read(out.appendingPathComponent("findings.xlsx"))
         let sheet = try #require(workbook.sheets.last)
         #expect(sheet.name == "Days")
+        var counts: [PemDay?: [Severity: Int]] = [:]
+        for finding in result.report.findings {
+            let key = finding.pem.flatMap { pem in finding.fiscalDay.map { PemDay(pem: pem, day: $0) } }
+            counts[key, default: [:]][finding.severity, default: 0] += 1
+        }
         let rows = Array(sheet.rows.dropFirst())
-        #expect(rows.count == result.dayStats.count + 1, "a row per day and the total")
+        #expect(counts[nil] != nil, "the sample night has findings without PEM or day")
+        #expect(rows.count == result.dayStats.count + 2, "a row per day, the findings without PEM or day, the total")
         var total = DayStats(key: PemDay(pem: "", day: FiscalDay(year: 1970, month: 1, day: 1)))
         for (row, day) in zip(rows, result.dayStats) {
             total = total.adding(day)
             #expect(row[0]?.text == day.key.pem)
             #expect(row[1]?.date == day.key.day.description)
-            #expect(Self.figures(row) == Self.figures(day), "\(day.key.pem) \(day.key.day)")
+            #expect(Self.figures(row) == Self.figures(day, counts[day.key] ?? [:]), "\(day.key.pem) \(day.key.day)")
             #expect(row[10]?.text == (day.covered ? "covered" : day.offline > 0 ? "not covered" : "—"))
         }
+        let other = rows[rows.count - 2]
+        #expect(other[0]?.text == "without PEM or day" && other[1...10].allSatisfy { $0 == nil })
+        #expect(Self.figures(other).suffix(4) == Self.figures(DayStats(key: total.key), counts[nil] ?? [:]).suffix(4))
         let last = try #require(rows.last)
         #expect(last[0]?.text == "Total" && last[0]?.bold == true)
-        #expect(Self.figures(last) == Self.figures(total))
+        let all = result.report.findings.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+        #expect(Self.figures(last) == Self.figures(total, all))
         #expect(total.sales > 0 && total.salesAmount.cents > 0, "the sample night has sales")
     }
 
     @Test func findingsBeyondASheetContinueOnTheNext() throws {
         let findings = (0..<7).map { index in
             Finding(
-                code: index.isMultiple(of: 2) ? .receiptMissing : .inputRejected, pem: "E001-00000\(index % 3)",
+                code: index.isMultiple(of: 2) ? .receiptMissing : .inputRejected,
                 fiscalDay: FiscalDay(year: 2026, month: 11, day: 20 + index % 2), terminal: "T\(index)",
                 sale: index == 3 ? "=1+1" : "S-\(index)", amount: Money(cents: Int64(index * 1_234_567) - 5),
                 detail: "finding \(index)")
@@ -59,16 +69,17 @@ import Testing
         let workbook = try PythonWorkbook.read(xlsx, csv: csv)
         #expect(
             workbook.sheets.map(\.name) == ["Findings", "Findings 2", "Findings 3", "Days", "Days 2", "Days 3"])
-        // The days two a sheet, a row left for the total on the last.
-        #expect(workbook.sheets.map(\.rows.count) == [4, 4, 2, 3, 3, 3])
+        // The days and the findings without PEM two a sheet, a row left for the total on the last.
+        #expect(workbook.sheets.map(\.rows.count) == [4, 4, 2, 3, 3, 4])
         let problems =
             FindingsWorkbookCheck.packageProblems(workbook, sheets: 6)
             + FindingsWorkbookCheck.findingsProblems(workbook, csv: try #require(workbook.csv))
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         let pems = workbook.sheets.dropFirst(3).flatMap { $0.rows.dropFirst() }.compactMap { $0.first??.text }
-        #expect(pems == days.map(\.key.pem) + ["Total"])
+        #expect(pems == days.map(\.key.pem) + ["without PEM or day", "Total"])
         let total = try #require(workbook.sheets.last?.rows.last)
         #expect(total[2]?.number == 15 && total[3]?.number == 150)
+        #expect(total[12]?.number == 4 && total[13]?.number == 3, "4 RECEIPT_MISSING (action), 3 INPUT_REJECTED")
     }
 
     @Test func valuesACellCannotHoldAreWrittenAsTheyAre() throws {
@@ -153,12 +164,12 @@ import Testing
 
     // MARK: - Helpers
 
-    /// Sales, amounts in cents and findings by severity, from a day's figures.
-    static func figures(_ day: DayStats) -> [Int] {
+    /// Sales, amounts in cents and findings by severity, from a day's figures and its findings' counts.
+    static func figures(_ day: DayStats, _ counts: [Severity: Int]) -> [Int] {
         [
             day.sales, Int(day.salesAmount.cents), day.paid, Int(day.paidAmount.cents), day.receipted,
             Int(day.receiptedAmount.cents), day.offline, Int(day.offlineAmount.cents),
-        ] + [Severity.critical, .action, .warning, .info].map { day.findings[$0] ?? 0 }
+        ] + [Severity.critical, .action, .warning, .info].map { counts[$0] ?? 0 }
     }
 
     /// The same, from a row of the sheet.

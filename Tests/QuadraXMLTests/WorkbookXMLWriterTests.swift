@@ -47,7 +47,8 @@ import Testing
         #expect(types.contains(#"<Override PartName="/xl/worksheets/sheet2.xml""#))
         let workbook = String(decoding: try run[2].bytes(), as: UTF8.self)
         #expect(workbook.contains(#"<sheet name="Findings" sheetId="1" r:id="rId1"/>"#))
-        #expect(workbook.contains(#"localSheetId="1" hidden="1">Days!$A$1:$O$1</definedName>"#))
+        // The finding has no day: the sheet Days has its row of findings without PEM or day.
+        #expect(workbook.contains(#"localSheetId="1" hidden="1">Days!$A$1:$O$2</definedName>"#))
         let styles = String(decoding: try run[4].bytes(), as: UTF8.self)
         #expect(styles.contains(##"<numFmt numFmtId="164" formatCode="#,##0.00 &quot;€&quot;"/>"##))
         let sheet = String(decoding: try run[5].bytes(), as: UTF8.self)
