@@ -100,8 +100,9 @@ public struct PythonWorkbook: Decodable, Sendable {
         """#
 
     /// Reads the workbook at `url` (and the CSV at `csv`, when given). Throws `Failure` when Python or openpyxl is
-    /// missing or cannot read the file.
-    public static func read(_ url: URL, csv: URL? = nil) throws -> PythonWorkbook {
+    /// missing or cannot read the file. Waits for Python without holding a thread: tests run in parallel, and some
+    /// host a simulator in this process that needs the cooperative pool (2 threads on 2 cores) to answer.
+    public static func read(_ url: URL, csv: URL? = nil) async throws -> PythonWorkbook {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-xlsx-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -114,12 +115,15 @@ public struct PythonWorkbook: Decodable, Sendable {
         process.arguments = ["python3", "-c", program, url.path] + (csv.map { [$0.path] } ?? [])
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorsURL)
-        do {
-            try process.run()
-        } catch {
-            throw Failure(description: "cannot start python3 (\(error)); \(hint)")
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: Failure(description: "cannot start python3 (\(error)); \(hint)"))
+            }
         }
-        process.waitUntilExit()
         let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw Failure(description: "python3 failed with status \(process.terminationStatus): \(errors)\n\(hint)")

@@ -14,7 +14,7 @@ import Testing
         ])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("\(out.path)/findings.xlsx"), "the summary names the workbook: \(run.stdout)")
-        let workbook = try Self.read(out)
+        let workbook = try await Self.read(out)
         let csv = try #require(workbook.csv)
         #expect(workbook.sheets.map(\.name) == ["Findings", "Days"])
         Self.expectNoProblems(FindingsWorkbookCheck.packageProblems(workbook, sheets: 2))
@@ -57,7 +57,7 @@ import Testing
             root.appendingPathComponent("none.sqlite").path,
         ])
         #expect(run.status == 1, "\(run.stderr)")
-        let workbook = try Self.read(out)
+        let workbook = try await Self.read(out)
         let csv = try #require(workbook.csv)
         Self.expectNoProblems(FindingsWorkbookCheck.packageProblems(workbook, sheets: 2))
         Self.expectNoProblems(FindingsWorkbookCheck.findingsProblems(workbook, csv: csv))
@@ -94,7 +94,7 @@ import Testing
             "prepare", "--out", out.path, "--as-of", Self.asOf, register.path,
         ])
         #expect(prepare.status == 1, "\(prepare.stderr)")
-        let workbook = try Self.read(out)
+        let workbook = try await Self.read(out)
         let csv = try #require(workbook.csv)
         #expect(csv.count == 3, "two rejected rows: \(csv)")
         #expect(workbook.sheets.map(\.name) == ["Findings"])
@@ -106,8 +106,8 @@ import Testing
 
     // MARK: - Helpers
 
-    static func read(_ out: URL) throws -> PythonWorkbook {
-        try PythonWorkbook.read(
+    static func read(_ out: URL) async throws -> PythonWorkbook {
+        try await PythonWorkbook.read(
             out.appendingPathComponent("findings.xlsx"), csv: out.appendingPathComponent("findings.csv"))
     }
 

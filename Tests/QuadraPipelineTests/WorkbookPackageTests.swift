@@ -17,7 +17,7 @@ import Testing
                 out: out, state: work.appendingPathComponent("none.sqlite"), offline: true, submit: false),
             services: .init()
         ).run()
-        let workbook = try PythonWorkbook.read(out.appendingPathComponent("findings.xlsx"))
+        let workbook = try await PythonWorkbook.read(out.appendingPathComponent("findings.xlsx"))
         let sheet = try #require(workbook.sheets.last)
         #expect(sheet.name == "Days")
         var counts: [PemDay?: [Severity: Int]] = [:]
@@ -46,7 +46,7 @@ import Testing
         #expect(total.sales > 0 && total.salesAmount.cents > 0, "the sample night has sales")
     }
 
-    @Test func findingsBeyondASheetContinueOnTheNext() throws {
+    @Test func findingsBeyondASheetContinueOnTheNext() async throws {
         let findings = (0..<7).map { index in
             Finding(
                 code: index.isMultiple(of: 2) ? .receiptMissing : .inputRejected,
@@ -66,7 +66,7 @@ import Testing
         try Data(FindingsCSVWriter.render(findings)).write(to: csv)
         try WorkbookPackage.write(
             WorkbookXMLWriter.parts(findings: findings, days: days, rowsPerSheet: 3), to: xlsx.path)
-        let workbook = try PythonWorkbook.read(xlsx, csv: csv)
+        let workbook = try await PythonWorkbook.read(xlsx, csv: csv)
         #expect(
             workbook.sheets.map(\.name) == ["Findings", "Findings 2", "Findings 3", "Days", "Days 2", "Days 3"])
         // The days and the findings without PEM two a sheet, a row left for the total on the last.
@@ -82,7 +82,7 @@ import Testing
         #expect(total[12]?.number == 4 && total[13]?.number == 3, "4 RECEIPT_MISSING (action), 3 INPUT_REJECTED")
     }
 
-    @Test func valuesACellCannotHoldAreWrittenAsTheyAre() throws {
+    @Test func valuesACellCannotHoldAreWrittenAsTheyAre() async throws {
         let long = String(repeating: "é", count: 40_000)
         let findings = [
             // Excel's dates start in 1900 (and count a 29 February 1900): an older day stays text.
@@ -100,7 +100,7 @@ import Testing
         var days = [huge]
         days[0].salesAmount = MoneyTotal(cents: Int128(10).power(17) + 1)
         try WorkbookPackage.write(WorkbookXMLWriter.parts(findings: findings, days: days), to: xlsx.path)
-        let workbook = try PythonWorkbook.read(xlsx)
+        let workbook = try await PythonWorkbook.read(xlsx)
         let rows = try #require(workbook.sheets.first?.rows)
         #expect(rows[1][3]?.type == "s" && rows[1][3]?.text == "1899-12-31")
         let cut = try #require(rows[1][9]?.text)
