@@ -80,10 +80,9 @@ public enum Interruption {
         state.withLock { state -> Never in
             for path in state.temporaries { unlink(path) }
             let name = signo == SIGINT ? "SIGINT" : "SIGTERM"
-            FileHandle.standardError.write(
-                Data(
-                    ("quadra: interrupted by \(name): stopped, its temporary files removed (an output folder keeps "
-                        + "its previous complete set); run again to finish (nothing is sent twice)\n").utf8))
+            StandardError.failure(
+                "interrupted by \(name): stopped, its temporary files removed (an output folder keeps its previous "
+                    + "complete set); run again to finish (nothing is sent twice)")
             _exit(128 + signo)
         }
     }

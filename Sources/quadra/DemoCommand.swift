@@ -6,14 +6,17 @@ import QuadraServices
 import QuadraSimulators
 import QuadraXML
 
-/// `quadra demo`: a whole night on Samples/ against the built-in simulators.
+/// `quadra demo`: a whole night on the sample night inside the binary (or a Samples folder) against the built-in
+/// simulators.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run a whole sample night against built-in Spice and A-Cube simulators; outputs in ./quadra-demo/.",
         discussion: """
-            Starts a Spice simulator and an A-Cube simulator (with its mutual-TLS notifications host, using the
-            demo certificates of Samples/certificates/) in this process on free 127.0.0.1 ports, writes a
+            Writes the sample night inside quadra (the night, its Spice script, the test certificates and the
+            sample configuration) into the output folder's samples/, so it runs from any directory. Starts a Spice
+            simulator and an A-Cube simulator (with its mutual-TLS notifications host, using the test certificates
+            of samples/certificates/) in this process on free 127.0.0.1 ports, writes a
             configuration for them, then fetches the night's A-Cube data, records what the report A-Cube already
             holds covers, recovers the in-progress payment from Spice, reconciles, submits the emergency report,
             the offline period and the journal close, and writes everything to the output folder (which it empties
@@ -22,13 +25,16 @@ struct DemoCommand: AsyncParsableCommand {
             Example:
               quadra demo
 
-            Exit status: 0 or 1 as `quadra run` (the sample night needs action, so 1); 2 when Samples/ is missing
-            or a simulator cannot start.
+            Exit status: 0 or 1 as `quadra run` (the sample night needs action, so 1); 2 when the folder --samples
+            names lacks the night, or a simulator cannot start.
             """
     )
 
-    @Option(help: ArgumentHelp("The folder holding night-2026-11-21/ and demo-spice.json.", valueName: "DIR"))
-    var samples: String = "Samples"
+    @Option(
+        help: ArgumentHelp(
+            "Read night-2026-11-21/, demo-spice.json and certificates/ from this folder instead of the copy inside "
+                + "quadra.", valueName: "DIR"))
+    var samples: String?
 
     @Option(help: ArgumentHelp("Where the demo writes everything (emptied first).", valueName: "DIR"))
     var out: String = "quadra-demo"
@@ -39,19 +45,20 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = output.apply(label: "quadra.demo")
-        let samplesURL = URL(fileURLWithPath: samples)
-        let sampleNight = samplesURL.appendingPathComponent("night-2026-11-21")
-        guard FileManager.default.fileExists(atPath: sampleNight.path) else {
-            throw UsageFailure(
-                message:
-                    "\(sampleNight.path) is missing: run the demo from the Quadra folder, or name it with --samples")
-        }
         let demo = URL(fileURLWithPath: out)
+        let samplesURL = samples.map { URL(fileURLWithPath: $0) } ?? demo.appendingPathComponent("samples")
+        let sampleNight = samplesURL.appendingPathComponent("night-2026-11-21")
+        if let samples, !FileManager.default.fileExists(atPath: sampleNight.path) {
+            throw UsageFailure(
+                message: "\(sampleNight.path) is missing: --samples \(samples) names no folder holding the sample night"
+            )
+        }
         let night = demo.appendingPathComponent("night")
         let fileManager = FileManager.default
         do {
             if fileManager.fileExists(atPath: demo.path) { try fileManager.removeItem(at: demo) }
             try fileManager.createDirectory(at: demo, withIntermediateDirectories: true)
+            if samples == nil { try Self.writeEmbeddedSamples(to: samplesURL) }
             try fileManager.copyItem(at: sampleNight, to: night)
             // The A-Cube data comes from the simulator through `fetch`, as on a real night.
             try fileManager.removeItem(at: night.appendingPathComponent("acube"))
@@ -60,7 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         // Simulators: credentials made up for this run, never printed. The A-Cube simulator serves notifications
-        // over mutual TLS with the demo certificates of Samples/certificates/ (test keys, not secrets).
+        // over mutual TLS with the demo certificates of samples/certificates/ (test keys, not secrets).
         let password = UUID().uuidString
         let credentials = AcubeCredentials(email: "demo@quadra.invalid", password: password)
         let certificates = samplesURL.appendingPathComponent("certificates").standardizedFileURL
@@ -170,9 +177,29 @@ struct DemoCommand: AsyncParsableCommand {
               \(demo.path)/night/                   the night as read (A-Cube data fetched from the simulator)
               \(demo.path)/quadra.toml              the configuration used; \(demo.path)/state.sqlite the state store
             """)
+        if samples == nil {
+            print("  \(demo.path)/samples/                 the sample night and test certificates, as inside quadra")
+        }
         await spice.shutdown()
         await acube.shutdown()
         throw ExitCode(status)
+    }
+
+    /// Writes the copy of Samples/ inside the binary (`DemoNight`, made by scripts/embed-demo-night.sh) into `folder`;
+    /// private keys readable by their owner only.
+    static func writeEmbeddedSamples(to folder: URL) throws {
+        for file in DemoNight.files {
+            guard let bytes = Data(base64Encoded: file.base64, options: .ignoreUnknownCharacters) else {
+                throw UsageFailure(message: "the sample file \(file.path) inside quadra is damaged")
+            }
+            let url = folder.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try OutputDirectory.writeAtomically(Array(bytes), to: url)
+            if file.path.hasSuffix(".key") {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+            }
+        }
     }
 
     /// The reports a night's exports describe with a `datetime`: id, PEM and the fiscal day they cover.

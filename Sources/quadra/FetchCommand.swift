@@ -91,7 +91,7 @@ struct FetchCommand: AsyncParsableCommand {
 
         let result = try await Self.fetch(
             settings: settings, credentials: credentials, day: day, timeZone: zone, into: night)
-        for warning in result.warnings { FileHandle.printError("quadra: warning: \(warning)\n") }
+        for warning in result.warnings { StandardError.warning(warning) }
         let pages = result.files.count
         print(
             "Fetched \(pages) file\(pages == 1 ? "" : "s") for \(result.fetchedKinds.count) PEM"

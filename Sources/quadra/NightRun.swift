@@ -44,7 +44,7 @@ enum NightRun {
                     to: metrics, result: result, exitStatus: result.exitStatus, finishedAt: RunClock.now())
             } catch {
                 // The night is written: a metrics file that cannot be is said, and the night's status stands.
-                FileHandle.printError("quadra: warning: --metrics: \(error)\n")
+                StandardError.warning("--metrics: \(error)")
             }
         }
         if quiet, result.exitStatus == 0 { return 0 }
@@ -52,7 +52,7 @@ enum NightRun {
         if let recovery = result.recovery { print(recovery.summary) }
         for line in result.submission?.lines ?? [] { print(line) }
         if let failure = result.submission?.failure {
-            FileHandle.printError("quadra: submission to A-Cube stopped: \(failure)\n")
+            StandardError.failure("submission to A-Cube stopped: \(failure)")
         }
         print(
             RunSummary.render(result.report, uploads: result.uploads, outputDirectory: options.output.path),

@@ -41,7 +41,7 @@ struct Quadra: AsyncParsableCommand {
             Foundation.exit(exit.rawValue)
         } catch {
             if exitCode(for: error) == .success { self.exit(withError: error) }
-            FileHandle.standardError.write(Data(("quadra: " + fullMessage(for: error) + "\n").utf8))
+            StandardError.failure(fullMessage(for: error))
             Foundation.exit(2)
         }
     }

@@ -117,10 +117,10 @@ struct RunCommand: AsyncParsableCommand {
         let state = self.state ?? configuration.state ?? "quadra-state.sqlite"
         if !offline, configuration.spice.defaultURL == nil, configuration.spice.terminals.isEmpty {
             // Said rather than skipped in silence: a forgotten configuration would leave every payment unrecovered.
-            FileHandle.printError(
-                "quadra: warning: no Spice is configured ([spice] default_url or [spice.terminals]"
+            StandardError.warning(
+                "no Spice is configured ([spice] default_url or [spice.terminals]"
                     + (ConfigurationLoader.path(config) == nil ? ", and no --config or QUADRA_CONFIG" : "")
-                    + "): payments left in progress are not recovered; run with --offline to say that is meant\n")
+                    + "): payments left in progress are not recovered; run with --offline to say that is meant")
         }
         let zone = try clock.fiscalTimeZone(configured: configuration.timezone)
         var options = NightPipeline.Options(

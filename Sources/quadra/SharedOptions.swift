@@ -74,21 +74,43 @@ struct OutputOptions: ParsableArguments {
         help: "Log lines on standard error from this level up: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    @Option(
+        name: .customLong("log-format"),
+        help: """
+            How standard error is written: text, or json (one JSON object a line for every log line, warning and \
+            failure: timestamp, level, label, message, metadata; no progress).
+            """)
+    var logFormat: String = "text"
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: expected trace, debug, info, notice, warning, error or critical")
         }
+        guard LogFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format: expected text or json")
+        }
     }
 
-    /// Sets up logging (once per process) and the progress switch; returns the command's logger.
+    /// Sets up logging (once per process), the format of standard error and the progress switch; returns the
+    /// command's logger.
     func apply(label: String) -> Logger {
         let level = Logger.Level(rawValue: logLevel) ?? .warning
+        let format = LogFormat(rawValue: logFormat) ?? .text
+        StandardError.format = format
         LoggingSystem.bootstrap { name in
-            var handler = StreamLogHandler.standardError(label: name)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: name)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: name)
+                handler.logLevel = level
+                return handler
+            }
         }
-        Progress.quiet = quiet
+        // Progress redraws a terminal line: not in JSON, where every line of standard error is a record.
+        Progress.quiet = quiet || format == .json
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger

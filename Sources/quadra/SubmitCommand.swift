@@ -70,11 +70,13 @@ struct SubmitCommand: AsyncParsableCommand {
             print(line)
         }
         for (key, detail) in result.rejected.sorted(by: { $0.key < $1.key }) {
-            FileHandle.printError("SUBMISSION_REJECTED \(key.pem) \(key.day): \(detail)\n")
+            let line = "SUBMISSION_REJECTED \(key.pem) \(key.day): \(detail)"
+            StandardError.say(line, level: .error, text: line)
         }
         for (subject, detail) in result.uncertain.sorted(by: { $0.key < $1.key }) {
             let day = subject.day.map { " \($0)" } ?? ""
-            FileHandle.printError("SUBMISSION_UNCERTAIN \(subject.pem)\(day): \(detail)\n")
+            let line = "SUBMISSION_UNCERTAIN \(subject.pem)\(day): \(detail)"
+            StandardError.say(line, level: .error, text: line)
         }
         if let failure = result.failure {
             throw UsageFailure(message: "submission to A-Cube stopped: \(failure)")
