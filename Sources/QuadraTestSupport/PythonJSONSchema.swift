@@ -41,34 +41,16 @@ public enum PythonJSONSchema {
         """#
 
     /// For each case (a schema name of `document`'s `components.schemas`, and an instance as JSON text), whether
-    /// Python's `jsonschema` finds the instance valid. Throws `Failure` when Python or the packages are missing.
-    public static func verdicts(document: URL, cases: [(schema: String, json: String)]) throws -> [Bool] {
+    /// Python's `jsonschema` finds the instance valid. Throws `ExternalProgram.Failure` when Python or the
+    /// packages are missing, `Failure` when it gives a wrong number of verdicts.
+    public static func verdicts(document: URL, cases: [(schema: String, json: String)]) async throws -> [Bool] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-schema-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let casesURL = directory.appendingPathComponent("cases.json")
-        let errorsURL = directory.appendingPathComponent("stderr.txt")
         let rendered = cases.map { #"{"schema":"# + quoted($0.schema) + #","instance":"# + $0.json + "}" }
         try Data(("[" + rendered.joined(separator: ",\n") + "]").utf8).write(to: casesURL)
-        try Data().write(to: errorsURL)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program, document.path, casesURL.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorsURL)
-        do {
-            try process.run()
-        } catch {
-            throw Failure(description: "cannot start python3 (\(error)); \(hint)")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "python3 failed with status \(process.terminationStatus): \(errors)\n\(hint)")
-        }
+        let data = try await ExternalProgram.python(program, [document.path, casesURL.path], hint: hint).stdout
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.count == cases.count else {
             throw Failure(description: "python3 gave \(text.count) verdicts for \(cases.count) cases")

@@ -46,11 +46,6 @@ public struct PythonWorkbook: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey { case broken, entries, sheets, csv }
 
-    /// Why Python could not read: a message saying what to install.
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// What to install when Python cannot read.
     public static let hint = "the check needs python3 with openpyxl: pip install openpyxl"
 
@@ -99,37 +94,12 @@ public struct PythonWorkbook: Decodable, Sendable {
         json.dump(result, sys.stdout)
         """#
 
-    /// Reads the workbook at `url` (and the CSV at `csv`, when given). Throws `Failure` when Python or openpyxl is
-    /// missing or cannot read the file. Waits for Python without holding a thread: tests run in parallel, and some
-    /// host a simulator in this process that needs the cooperative pool (2 threads on 2 cores) to answer.
+    /// Reads the workbook at `url` (and the CSV at `csv`, when given). Throws `ExternalProgram.Failure` when Python or
+    /// openpyxl is missing or cannot read the file.
     public static func read(_ url: URL, csv: URL? = nil) async throws -> PythonWorkbook {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-xlsx-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outputURL = directory.appendingPathComponent("stdout.json")
-        let errorsURL = directory.appendingPathComponent("stderr.txt")
-        try Data().write(to: outputURL)
-        try Data().write(to: errorsURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program, url.path] + (csv.map { [$0.path] } ?? [])
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorsURL)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: Failure(description: "cannot start python3 (\(error)); \(hint)"))
-            }
-        }
-        let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "python3 failed with status \(process.terminationStatus): \(errors)\n\(hint)")
-        }
-        var workbook = try JSONDecoder().decode(PythonWorkbook.self, from: Data(contentsOf: outputURL))
-        workbook.warnings = errors
+        let result = try await ExternalProgram.python(program, [url.path] + (csv.map { [$0.path] } ?? []), hint: hint)
+        var workbook = try JSONDecoder().decode(PythonWorkbook.self, from: result.stdout)
+        workbook.warnings = result.stderr
         return workbook
     }
 }

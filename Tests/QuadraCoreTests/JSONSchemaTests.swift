@@ -354,7 +354,7 @@ import Testing
 
     // MARK: - Against Python's jsonschema
 
-    @Test func verdictsEqualPythonJsonschemaOnGeneratedBodies() throws {
+    @Test func verdictsEqualPythonJsonschemaOnGeneratedBodies() async throws {
         let document = try Self.template()
         let schema = try JSONSchema(document: document)
         var random = SplitMix64(seed: 20_261_121)
@@ -365,7 +365,7 @@ import Testing
             }
         }
         let swiftViolations = cases.map { schema.validate($0.instance, at: "#/components/schemas/" + $0.name) }
-        let python = try Self.pythonVerdicts(cases.map { ($0.name, $0.instance) })
+        let python = try await Self.pythonVerdicts(cases.map { ($0.name, $0.instance) })
         guard let python else { return }
         try #require(python.count == cases.count, "Python gave \(python.count) verdicts for \(cases.count) bodies")
 
@@ -390,11 +390,11 @@ import Testing
     }
 
     /// Python's verdicts (true for valid), or nil after recording why Python could not give them.
-    static func pythonVerdicts(_ cases: [(name: String, instance: JSONValue)]) throws -> [Bool]? {
+    static func pythonVerdicts(_ cases: [(name: String, instance: JSONValue)]) async throws -> [Bool]? {
         do {
-            return try PythonJSONSchema.verdicts(
+            return try await PythonJSONSchema.verdicts(
                 document: templateURL, cases: cases.map { ($0.name, BodyGenerator.render($0.instance)) })
-        } catch let failure as PythonJSONSchema.Failure {
+        } catch let failure as ExternalProgram.Failure {
             Issue.record("\(failure)")
             return nil
         }

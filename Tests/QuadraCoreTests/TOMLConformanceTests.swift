@@ -1,4 +1,5 @@
 import Foundation
+import QuadraTestSupport
 import Testing
 
 @testable import QuadraCore
@@ -149,27 +150,10 @@ import Testing
     }
 
     /// `tomllib`'s reading of each file: the tagged tree, or nil when refused.
-    static func python(_ files: [URL]) throws -> [String?] {
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("quadra-tomllib-\(UUID()).txt")
-        try Data().write(to: errors)
-        defer { try? FileManager.default.removeItem(at: errors) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program] + files.map(\.path)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errors)
-        do {
-            try process.run()
-        } catch {
-            throw PythonFailure(description: "cannot start python3 (\(error)): the check needs Python 3.11 or later")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw PythonFailure(description: "python3 failed with status \(process.terminationStatus): \(message)")
-        }
+    static func python(_ files: [URL]) async throws -> [String?] {
+        let data = try await ExternalProgram.python(
+            program, files.map(\.path), hint: "the check needs Python 3.11 or later (tomllib)"
+        ).stdout
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             .dropLast()
         guard lines.count == files.count else {
@@ -190,13 +174,13 @@ import Testing
 
     // MARK: - The differential test
 
-    @Test func readsTheCorpusAsPythonsTomllibDoes() throws {
+    @Test func readsTheCorpusAsPythonsTomllibDoes() async throws {
         let valid = try Self.corpusFiles("valid") + [Self.sample]
         let invalid = try Self.corpusFiles("invalid")
         #expect(
             valid.count >= 150 && invalid.count >= 250, "the corpus: \(valid.count) valid, \(invalid.count) invalid")
         let files = valid + invalid
-        let theirs = try Self.python(files)
+        let theirs = try await Self.python(files)
         for (file, reading) in zip(files, theirs) {
             let name = file.path.replacingOccurrences(of: Self.corpus.path + "/", with: "")
             let (tagged, error) = try Self.ours(file)

@@ -1,4 +1,5 @@
 import Foundation
+import QuadraTestSupport
 import Testing
 
 /// summary.html in a real browser: Chromium (Debian's `chromium`, or the one `QUADRA_CHROMIUM` names) prints the
@@ -18,7 +19,7 @@ import Testing
 
     static func tool(_ names: [String], variable: String? = nil) throws -> URL {
         try #require(
-            ExternalTool.find(names, environmentVariable: variable),
+            ExternalProgram.find(names, environmentVariable: variable),
             "\(names[0]) is missing: apt-get install chromium poppler-utils (.ci/run installs them)")
     }
 
@@ -26,7 +27,7 @@ import Testing
     static func chromium(_ arguments: [String], page: URL, scratch: URL) async throws {
         let browser = try tool(["chromium", "chromium-browser", "google-chrome"], variable: "QUADRA_CHROMIUM")
         let profile = scratch.appendingPathComponent("profile-\(UUID().uuidString.prefix(8))")
-        let result = try await ExternalTool.run(
+        let result = try await ExternalProgram.run(
             browser,
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -37,7 +38,7 @@ import Testing
 
     /// The words pdftotext finds on each page, with their boxes.
     static func pages(_ pdf: URL) async throws -> [[Word]] {
-        let result = try await ExternalTool.run(try tool(["pdftotext"]), ["-bbox", pdf.path, "-"])
+        let result = try await ExternalProgram.run(try tool(["pdftotext"]), ["-bbox", pdf.path, "-"])
         #expect(result.status == 0, "pdftotext: \(result.stderr)")
         let text = String(decoding: result.stdout, as: UTF8.self)
         return text.components(separatedBy: "<page ").dropFirst().map { page in
@@ -62,7 +63,7 @@ import Testing
         try await Self.chromium(["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)"], page: page, scratch: scratch)
 
         // Every page is A4 (pdfinfo, then the page boxes pdftotext reports).
-        let info = try await ExternalTool.run(try Self.tool(["pdfinfo"]), ["-f", "1", "-l", "9999", pdf.path])
+        let info = try await ExternalProgram.run(try Self.tool(["pdfinfo"]), ["-f", "1", "-l", "9999", pdf.path])
         let infoText = String(decoding: info.stdout, as: UTF8.self)
         let sizes = infoText.matches(of: /Page +[0-9]+ size: +([0-9.]+) x ([0-9.]+) pts/).map { match in
             (Double(match.output.1) ?? 0, Double(match.output.2) ?? 0)

@@ -125,7 +125,7 @@ import Testing
         #expect(sent.filter { $0.schema == Self.offlineRequest }.count >= 4)
 
         // An independent implementation agrees: every body is valid.
-        let verdicts = try PythonJSONSchema.verdicts(
+        let verdicts = try await PythonJSONSchema.verdicts(
             document: Self.subset, cases: sent.map { ($0.schema, $0.body) })
         let invalid = zip(sent, verdicts).filter { !$0.1 }.map { "\($0.0.schema): \($0.0.body)" }
         #expect(invalid.isEmpty, "invalid for A-Cube's schema:\n\(invalid.joined(separator: "\n"))")
@@ -138,7 +138,7 @@ import Testing
         }
     }
 
-    @Test func theIndependentCheckRefusesWhatQuadraUsedToSend() throws {
+    @Test func theIndependentCheckRefusesWhatQuadraUsedToSend() async throws {
         // The bodies of the first version: a null ticket quantity, and the old offline-period body.
         let old = [
             (
@@ -152,6 +152,6 @@ import Testing
                 #"{"start":"2026-11-21T15:00:05+01:00","end":"2026-11-21T15:30:05+01:00","reason":"client offline"}"#
             ),
         ]
-        #expect(try PythonJSONSchema.verdicts(document: Self.subset, cases: old) == [false, false])
+        #expect(try await PythonJSONSchema.verdicts(document: Self.subset, cases: old) == [false, false])
     }
 }
