@@ -86,8 +86,6 @@ extension SpillBuffer {
     }
 
     /// An enumeration's value as its position among the cases (a byte).
-    mutating func caseIndex<Value: CaseIterable & Equatable>(_ value: Value) {
-        let cases = Value.allCases
-        byte(UInt8(cases.firstIndex(of: value).map { cases.distance(from: cases.startIndex, to: $0) } ?? 0))
-    }
+    @inline(__always)
+    mutating func caseIndex(_ value: some ByteSpelled) { byte(UInt8(value.position)) }
 }
