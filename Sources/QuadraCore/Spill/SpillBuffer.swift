@@ -68,15 +68,17 @@ struct SpillBuffer {
 
 extension SpillBuffer {
     /// A 32-bit length, then the text's UTF-8 bytes.
-    mutating func text(_ text: some SpillText) {
-        text.withSpillBytes { bytes in
+    @inline(__always)
+    mutating func text(_ text: some FieldText) {
+        text.withUTF8Bytes { bytes in
             u32(UInt32(bytes.count))
-            append(bytes)
+            append(UnsafeRawBufferPointer(bytes))
         }
     }
 
     /// A byte (0 absent, 1 present), then the text.
-    mutating func optionalText(_ text: (some SpillText)?) {
+    @inline(__always)
+    mutating func optionalText(_ text: (some FieldText)?) {
         if let text {
             byte(1)
             self.text(text)
