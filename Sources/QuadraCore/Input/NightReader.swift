@@ -145,10 +145,7 @@ public struct NightReader: Sendable {
                 records += 1
                 // The fast scanner spills the record straight from the line; anything else takes the strict path.
                 if try writer.appendScanned(line, file: fileIndex, line: lineNumber, marks: &marks) { return }
-                switch PosLineDecoding.strictly(line, lineNumber: lineNumber) {
-                case .success(let record):
-                    try writer.append(record, file: fileIndex, line: lineNumber, marks: &marks)
-                case .failure(let rejection):
+                if let rejection = try writer.appendStrictly(line, file: fileIndex, line: lineNumber, marks: &marks) {
                     rejected += 1
                     diagnostics.append(
                         Diagnostic(

@@ -1,9 +1,11 @@
 /// An A-Cube receipt (ReceiptOutput) as the export lists it.
 public struct AcubeReceipt: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    public enum Kind: String, Sendable, Hashable, ByteSpelled {
         case sale
         case `return`
         case void
+
+        public static let spellings = ByteSpellings<Kind>()
     }
 
     /// Lower-cased.

@@ -44,3 +44,32 @@ public struct VatCode: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var description: String { code }
 }
+
+extension VatCode {
+    /// `VatCode(text)` over the text's UTF-8 bytes, the canonical spellings (`22.00`, `N1`) looked up instead of
+    /// parsed.
+    init?(utf8 text: UnsafeBufferPointer<UInt8>) {
+        if text.count <= 8 {
+            var packed: UInt64 = 0
+            for byte in text.reversed() { packed = packed << 8 | UInt64(byte) }
+            for entry in Self.canonical where entry.packed == packed && entry.count == text.count {
+                self = entry.code
+                return
+            }
+        }
+        self.init(String(decoding: text, as: UTF8.self))
+    }
+
+    /// Every code A-Cube lists, in its canonical spelling, its bytes packed little-end first; the commonest first.
+    private static let canonical: [(packed: UInt64, count: Int, code: VatCode)] = {
+        let common: [Int64] = [2200, 1000, 400, 500]
+        let rates = common + VatCode.acubeRates.subtracting(common).sorted()
+        let texts = rates.map { Money(cents: $0).description } + (1...6).map { "N\($0)" }
+        return texts.compactMap { text in
+            guard let code = VatCode(text), text.utf8.count <= 8 else { return nil }
+            var packed: UInt64 = 0
+            for byte in text.utf8.reversed() { packed = packed << 8 | UInt64(byte) }
+            return (packed, text.utf8.count, code)
+        }
+    }()
+}

@@ -68,15 +68,17 @@ struct SpillBuffer {
 
 extension SpillBuffer {
     /// A 32-bit length, then the text's UTF-8 bytes.
-    mutating func text(_ text: some SpillText) {
-        text.withSpillBytes { bytes in
+    @inline(__always)
+    mutating func text(_ text: some FieldText) {
+        text.withUTF8Bytes { bytes in
             u32(UInt32(bytes.count))
-            append(bytes)
+            append(UnsafeRawBufferPointer(bytes))
         }
     }
 
     /// A byte (0 absent, 1 present), then the text.
-    mutating func optionalText(_ text: (some SpillText)?) {
+    @inline(__always)
+    mutating func optionalText(_ text: (some FieldText)?) {
         if let text {
             byte(1)
             self.text(text)
@@ -86,8 +88,6 @@ extension SpillBuffer {
     }
 
     /// An enumeration's value as its position among the cases (a byte).
-    mutating func caseIndex<Value: CaseIterable & Equatable>(_ value: Value) {
-        let cases = Value.allCases
-        byte(UInt8(cases.firstIndex(of: value).map { cases.distance(from: cases.startIndex, to: $0) } ?? 0))
-    }
+    @inline(__always)
+    mutating func caseIndex(_ value: some ByteSpelled) { byte(UInt8(value.position)) }
 }

@@ -182,7 +182,7 @@ public enum SpillDecoder {
             byte() == 1 ? string() : nil
         }
 
-        /// What `SpillEncoder.caseIndex` wrote.
+        /// What `SpillBuffer.caseIndex` wrote.
         mutating func caseValue<Value: CaseIterable>(of type: Value.Type) -> Value {
             let cases = Value.allCases
             return cases[cases.index(cases.startIndex, offsetBy: Int(byte()))]

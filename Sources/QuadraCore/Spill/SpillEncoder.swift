@@ -8,47 +8,17 @@ import Foundation
     import Darwin
 #endif
 
-enum SpillEncoder {
-    static func encode(_ record: PosRecord, file: Int, line: Int, into out: inout SpillBuffer) {
-        let start: Int
-        switch record.event {
-        case .sale(let sale):
-            start = begin(tag: .sale, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
-            self.sale(at: sale.at, pem: sale.pem, total: sale.total, payment: sale.payment, lines: sale.lines, &out)
-        case .paymentRequest(let request):
-            start = begin(
-                tag: .paymentRequest, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
-            paymentRequest(
-                at: request.at, posRefId: request.posRefId, kind: request.kind, amount: request.amount, &out)
-        case .paymentResponse(let response):
-            start = begin(
-                tag: .paymentResponse, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
-            paymentResponse(
-                at: response.at, posRefId: response.posRefId, success: response.success, amount: response.amount,
-                userOverride: response.userOverride, hostResponseText: response.hostResponseText, &out)
-        case .receiptIssued(let issued):
-            start = begin(
-                tag: .receiptIssued, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
-            receiptIssued(
-                at: issued.at, pem: issued.pem, uuid: issued.receiptUuid, documentNumber: issued.documentNumber,
-                total: issued.total, &out)
-        case .receiptFailed(let failure):
-            start = begin(
-                tag: .receiptFailed, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
-            receiptFailed(at: failure.at, pem: failure.pem, reason: failure.reason, &out)
-        case .posStarted(let at):
-            start = begin(
-                tag: .posStarted, file: file, line: line, terminal: record.terminal, sale: record.sale, into: &out)
-            out.i64(at.millis)
-        }
-        finish(start, &out)
-    }
+/// Writes a record in the spill format (`SpillDecoder` reads it back).
+struct SpillEncoder<Text: FieldText>: PosRecordSink {
+    /// Where the record goes; the caller takes the buffer back after decoding (it may have grown).
+    var out: SpillBuffer
+    /// Where the record was read: the file's index and the line's number.
+    let file: Int
+    let line: Int
 
     /// Starts a record: room for its length, then the tag, file, line, terminal and sale. Returns where it starts.
-    static func begin(
-        tag: SpillTag, file: Int, line: Int, terminal: some SpillText, sale: (some SpillText)?,
-        into out: inout SpillBuffer
-    ) -> Int {
+    @inline(__always)
+    private mutating func begin(_ tag: SpillTag, terminal: Text, sale: Text?) -> Int {
         let start = out.count
         out.u32(0)  // the record's length, set by `finish`
         out.byte(tag.rawValue)
@@ -60,14 +30,21 @@ enum SpillEncoder {
     }
 
     /// Ends the record that starts at `start`: writes its length.
-    static func finish(_ start: Int, _ out: inout SpillBuffer) {
+    @inline(__always)
+    private mutating func finish(_ start: Int) {
         out.base.storeBytes(of: UInt32(out.count - start).littleEndian, toByteOffset: start, as: UInt32.self)
     }
 
-    static func sale(
-        at: Instant, pem: some SpillText, total: Money, payment: PaymentMethod, lines: [VatAmount],
-        _ out: inout SpillBuffer
+    mutating func posStarted(terminal: Text, sale: Text?, at: Instant) {
+        let start = begin(.posStarted, terminal: terminal, sale: sale)
+        out.i64(at.millis)
+        finish(start)
+    }
+
+    mutating func sale(
+        terminal: Text, sale: Text, at: Instant, pem: Text, total: Money, payment: PaymentMethod, lines: [VatAmount]
     ) {
+        let start = begin(.sale, terminal: terminal, sale: sale)
         out.i64(at.millis)
         out.text(pem)
         out.i64(total.cents)
@@ -77,21 +54,25 @@ enum SpillEncoder {
             out.byte(UInt8(line.vat.listedIndex))
             out.i64(line.gross.cents)
         }
+        finish(start)
     }
 
-    static func paymentRequest(
-        at: Instant, posRefId: some SpillText, kind: AttemptKind, amount: Money, _ out: inout SpillBuffer
+    mutating func paymentRequest(
+        terminal: Text, sale: Text, at: Instant, posRefId: Text, kind: AttemptKind, amount: Money
     ) {
+        let start = begin(.paymentRequest, terminal: terminal, sale: sale)
         out.i64(at.millis)
         out.text(posRefId)
         out.caseIndex(kind)
         out.i64(amount.cents)
+        finish(start)
     }
 
-    static func paymentResponse(
-        at: Instant, posRefId: some SpillText, success: Bool, amount: Money?, userOverride: Bool,
-        hostResponseText: (some SpillText)?, _ out: inout SpillBuffer
+    mutating func paymentResponse(
+        terminal: Text, sale: Text, at: Instant, posRefId: Text, success: Bool, amount: Money?, userOverride: Bool,
+        hostResponseText: Text?
     ) {
+        let start = begin(.paymentResponse, terminal: terminal, sale: sale)
         out.i64(at.millis)
         out.text(posRefId)
         out.byte(success ? 1 : 0)
@@ -99,24 +80,27 @@ enum SpillEncoder {
         out.i64(amount?.cents ?? 0)
         out.byte(userOverride ? 1 : 0)
         out.optionalText(hostResponseText)
+        finish(start)
     }
 
-    static func receiptIssued(
-        at: Instant, pem: some SpillText, uuid: some SpillText, documentNumber: some SpillText, total: Money,
-        _ out: inout SpillBuffer
+    mutating func receiptIssued(
+        terminal: Text, sale: Text, at: Instant, pem: Text, receiptUuid: Text.Lowercased, documentNumber: Text,
+        total: Money
     ) {
+        let start = begin(.receiptIssued, terminal: terminal, sale: sale)
         out.i64(at.millis)
         out.text(pem)
-        out.text(uuid)
+        out.text(receiptUuid)
         out.text(documentNumber)
         out.i64(total.cents)
+        finish(start)
     }
 
-    static func receiptFailed(
-        at: Instant, pem: some SpillText, reason: ReceiptFailureReason, _ out: inout SpillBuffer
-    ) {
+    mutating func receiptFailed(terminal: Text, sale: Text, at: Instant, pem: Text, reason: ReceiptFailureReason) {
+        let start = begin(.receiptFailed, terminal: terminal, sale: sale)
         out.i64(at.millis)
         out.text(pem)
         out.caseIndex(reason)
+        finish(start)
     }
 }

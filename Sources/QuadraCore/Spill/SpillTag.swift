@@ -14,8 +14,8 @@ import Foundation
 /// `VatCode.listed` and a payment method, attempt kind or failure reason its position among the cases (a byte
 /// each). Only this process reads it back.
 ///
-/// The layout is written in one place for both writers: `encode` (a decoded `PosRecord`) and the line scanner
-/// (whose texts are still bytes of the line).
+/// The layout is written in one place, `SpillEncoder` (`PosEventDecoder`'s sink), for both paths: the fast scanner's
+/// records (their texts still bytes of the line) and the strict path's (strings).
 /// The first byte of a spilled record after its length: which event it holds.
 enum SpillTag: UInt8 {
     case sale, paymentRequest, paymentResponse, receiptIssued, receiptFailed, posStarted

@@ -47,11 +47,18 @@ final class SpillWriter {
     /// The descriptor, handed over to `SpilledSales` (which closes it).
     var fileDescriptor: Int32 { descriptor }
 
-    /// Spills a record decoded by the strict path; its client-window mark goes to `marks`.
-    func append(_ record: PosRecord, file: Int, line: Int, marks: inout ClientMarks) throws {
+    /// Spills the record of a line that the fast scanner declined, read by the strict path; the rejection (nothing
+    /// spilled) when the line cannot be read.
+    func appendStrictly(_ text: UnsafeBufferPointer<UInt8>, file: Int, line: Int, marks: inout ClientMarks) throws
+        -> PosEventDecoder.Rejection?
+    {
         scratch.count = 0
-        SpillEncoder.encode(record, file: file, line: line, into: &scratch)
+        var encoder = SpillEncoder<String>(out: scratch, file: file, line: line)
+        let rejection = PosLineDecoding.strictly(text, lineNumber: line, into: &encoder)
+        scratch = encoder.out
+        if let rejection { return rejection }
         try place(marks: &marks)
+        return nil
     }
 
     /// Spills the record of a line that the fast scanner can read, straight from the line's bytes; false (nothing

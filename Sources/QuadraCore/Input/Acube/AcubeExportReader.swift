@@ -57,6 +57,7 @@ public enum AcubeExportReader {
                     message: "expected an A-Cube list page, found \(root.typeDescription)", wholeFile: true))
             return result
         }
+        var times = AcubeTimestamps(timeZone: timeZone)
         for member in members {
             result.recordsRead += 1
             guard case .object(let object) = member else {
@@ -68,7 +69,7 @@ public enum AcubeExportReader {
             }
             let source = SourceLocation(file: displayPath, line: object.line)
             do throws(PosEventDecoder.Rejection) {
-                try decode(object, kind: kind, source: source, timeZone: timeZone, pem: data.pem, into: &data)
+                try decode(object, kind: kind, source: source, times: &times, pem: data.pem, into: &data)
             } catch {
                 result.diagnostics.append(Diagnostic(location: source, message: error.message))
             }
@@ -77,55 +78,70 @@ public enum AcubeExportReader {
     }
 
     private static func decode(
-        _ object: JSONObject, kind: InputKind, source: SourceLocation, timeZone: FiscalTimeZone, pem: String,
+        _ object: JSONObject, kind: InputKind, source: SourceLocation, times: inout AcubeTimestamps, pem: String,
         into data: inout AcubeData
     ) throws(PosEventDecoder.Rejection) {
-        let fields = LenientFields(object: object)
         switch kind {
         case .acubeReceipts:
-            let uuid = try fields.requiredText("uuid").lowercased()
-            let typeText = try fields.requiredText("type")
-            guard let receiptKind = AcubeReceipt.Kind(rawValue: typeText.lowercased()) else {
-                throw .init(message: "bad \"type\": expected sale, return or void, found \"\(typeText)\"")
-            }
-            let receipt = AcubeReceipt(
-                uuid: uuid, kind: receiptKind, totalAmount: try fields.optionalMoney("total_amount"),
-                documentNumber: fields.optionalText("document_number"),
-                documentAt: try fields.timestamp("document_datetime", timeZone: timeZone),
-                parentUuid: fields.optionalText("parent_receipt_uuid")?.lowercased(), source: source)
-            data.receipts.insertIfAbsent(receipt)
+            let receipt = try AcubeReceiptDecoder.decode(TreeFields(object: object), times: &times)
+            data.receipts.insertIfAbsent(receipt, source: source)
         case .acubeJournals:
-            let dateText = try fields.requiredText("date")
+            let fields = TreeFields<JournalKey>(object: object)
+            let dateText = try fields.requiredText(.date)
             guard let date = FiscalDay.parse(dateText.prefix(10)) else {
                 throw .init(message: "bad \"date\": expected YYYY-MM-DD, found \"\(dateText)\"")
             }
-            let status = try fields.requiredText("status").lowercased()
+            let status = try fields.requiredText(.status).lowercased()
             guard status == "open" || status == "closed" else {
                 throw .init(message: "bad \"status\": expected open or closed, found \"\(status)\"")
             }
             let journal = AcubeJournal(
-                uuid: fields.optionalText("uuid") ?? "", pem: fields.optionalText("pem_serial_number") ?? pem,
+                uuid: fields.optionalText(.uuid) ?? "", pem: fields.optionalText(.pemSerialNumber) ?? pem,
                 date: date, isOpen: status == "open", source: source)
             if !data.journals.contains(where: { $0.uuid == journal.uuid && !journal.uuid.isEmpty }) {
                 data.journals.append(journal)
             }
         case .acubeNotifications:
             guard let event = notificationEvent(object) else { return }
-            let createdAt = try fields.timestamp("created_at", timeZone: timeZone)
-            let uuid = fields.optionalText("uuid") ?? "\(createdAt.millis)-\(event.rawValue)"
+            let fields = TreeFields<NotificationKey>(object: object)
+            let createdAt = try fields.timestamp(.createdAt, &times)
+            let uuid = fields.optionalText(.uuid) ?? "\(createdAt.millis)-\(event.rawValue)"
             if data.notifications[uuid] == nil {
                 data.notifications[uuid] = AcubeNotification(
                     uuid: uuid, createdAt: createdAt, event: event, source: source)
             }
         case .acubeEmergencyReports:
             // `closed_at` is a server time: it never decides which day a report covers (formats.md §2).
-            let datetime =
-                fields.optionalText("datetime") != nil ? try fields.timestamp("datetime", timeZone: timeZone) : nil
-            let report = AcubeEmergencyReport(id: fields.optionalText("id") ?? "", datetime: datetime, source: source)
+            let fields = TreeFields<EmergencyReportKey>(object: object)
+            let datetime = fields.optionalText(.datetime) != nil ? try fields.timestamp(.datetime, &times) : nil
+            let report = AcubeEmergencyReport(id: fields.optionalText(.id) ?? "", datetime: datetime, source: source)
             data.emergencyReports.append(report)
         default:
             return
         }
+    }
+
+    /// The keys a journal is read from.
+    enum JournalKey: String, FieldKey {
+        case date, status, uuid
+        case pemSerialNumber = "pem_serial_number"
+
+        static let spellings = ByteSpellings<JournalKey>()
+    }
+
+    /// The keys a notification is read from (besides those `notificationEvent(_:)` reads).
+    enum NotificationKey: String, FieldKey {
+        case createdAt = "created_at"
+        case uuid
+
+        static let spellings = ByteSpellings<NotificationKey>()
+    }
+
+    /// The keys an emergency report is read from.
+    enum EmergencyReportKey: String, FieldKey {
+        case datetime, id
+
+        static let spellings = ByteSpellings<EmergencyReportKey>()
     }
 
     /// The status change a notification announces, keyed on `code`, or on the older
@@ -145,40 +161,5 @@ public enum AcubeExportReader {
         case "ONLINE": return .online
         default: return nil
         }
-    }
-}
-
-/// Reads A-Cube fields leniently: a number may come as a string and a string as a number.
-struct LenientFields {
-    let object: JSONObject
-
-    func optionalText(_ key: String) -> String? {
-        switch object[key] {
-        case .string(let text)? where !text.isEmpty: return text
-        case .number(let text)?: return text
-        default: return nil
-        }
-    }
-
-    func requiredText(_ key: String) throws(PosEventDecoder.Rejection) -> String {
-        guard let text = optionalText(key) else { throw .init(message: "missing required key \"\(key)\"") }
-        return text
-    }
-
-    func optionalMoney(_ key: String) throws(PosEventDecoder.Rejection) -> Money? {
-        guard let text = optionalText(key) else { return nil }
-        guard let money = Money.parse(text) else {
-            throw .init(message: "bad \"\(key)\": expected a decimal amount like \"12.50\", found \"\(text)\"")
-        }
-        return money
-    }
-
-    /// A timestamp with an offset, or without one (local time in the fiscal zone).
-    func timestamp(_ key: String, timeZone: FiscalTimeZone) throws(PosEventDecoder.Rejection) -> Instant {
-        let text = try requiredText(key)
-        guard let parsed = TimestampParser.parse(text) else {
-            throw .init(message: "bad \"\(key)\": expected a timestamp like 2026-11-21T19:02:00, found \"\(text)\"")
-        }
-        return timeZone.instant(of: parsed)
     }
 }

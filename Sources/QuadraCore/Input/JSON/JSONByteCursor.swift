@@ -211,16 +211,4 @@ struct JSONByteCursor {
         for offset in 0..<text.utf8CodeUnitCount where pointer[offset] != expected[offset] { return false }
         return true
     }
-
-    /// Whether the bytes at `pointer`, A to Z lowered, are `text` (lower-case; the caller checked the length).
-    @inline(__always)
-    static func matchesIgnoringCase(_ pointer: UnsafePointer<UInt8>, _ text: StaticString) -> Bool {
-        let expected = text.utf8Start
-        for offset in 0..<text.utf8CodeUnitCount {
-            let byte = pointer[offset]
-            let lowered = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-            if lowered != expected[offset] { return false }
-        }
-        return true
-    }
 }

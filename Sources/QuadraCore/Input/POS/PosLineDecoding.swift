@@ -5,15 +5,27 @@ enum PosLineDecoding {
     static func strictly(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Result<
         PosRecord, PosEventDecoder.Rejection
     > {
+        var builder = PosRecordBuilder()
+        if let rejection = strictly(line, lineNumber: lineNumber, into: &builder) { return .failure(rejection) }
+        guard let record = builder.record else { preconditionFailure("an accepted line reaches its sink") }
+        return .success(record)
+    }
+
+    /// Hands the line's record to `sink`; the rejection when there is none.
+    static func strictly<Sink: PosRecordSink>(
+        _ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into sink: inout Sink
+    ) -> PosEventDecoder.Rejection? where Sink.Text == String {
+        let value: JSONValue
         do {
-            let value = try JSONParser.parse(line, firstLine: lineNumber)
-            return .success(try PosEventDecoder.decode(value))
-        } catch let error as JSONParseError {
-            return .failure(.init(message: "bad JSON at column \(error.column): \(error.message)"))
-        } catch let error as PosEventDecoder.Rejection {
-            return .failure(error)
+            value = try JSONParser.parse(line, firstLine: lineNumber)
         } catch {
-            return .failure(.init(message: "\(error)"))
+            return .init(message: "bad JSON at column \(error.column): \(error.message)")
+        }
+        do {
+            try PosEventDecoder.decode(value, into: &sink)
+            return nil
+        } catch {
+            return error
         }
     }
 }
