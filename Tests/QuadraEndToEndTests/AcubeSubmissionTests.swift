@@ -20,9 +20,11 @@ import Testing
     static let pem = "E001-000001"
 
     /// A working folder with a copy of the sample night (without its acube/ data unless asked) and a configuration.
+    /// The request timeout is long by default: the simulator shares a busy machine with the whole suite (a 5 s
+    /// timeout once ran out on CI for a login), and no test here waits for it to pass unless it sets its own.
     static func workspace(
         _ simulator: AcubeSimulator, keepAcube: Bool = true, role: String = "supplier", pems: [String] = [pem],
-        timeout: Int = 5
+        timeout: Int = 30
     ) throws -> URL {
         let root = try QuadraBinary.temporaryDirectory("acube")
         let night = root.appendingPathComponent("night")
